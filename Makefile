@@ -1,0 +1,113 @@
+# Front door of the build. Binaries land in $(BUILD) (default build/); `make san` builds the
+# AddressSanitizer + UndefinedBehaviorSanitizer variant into build-san/.
+# Sources are picked up by folder, so adding a file never means editing this Makefile:
+#   src/lib/*.c src/proto/*.c -> one internal library; src/client/*.c -> s_client;
+#   src/server/*.c -> s_server; tests/unit/test_*.c -> one TAP test binary each;
+#   tests/fuzz/fuzz_*.c -> one libFuzzer target each (clang only, `make fuzz-build`).
+
+BUILD     ?= build
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+COMPDIR   ?= $(PREFIX)/share/bash-completion/completions
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+
+OPENSSL_CFLAGS := $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null)
+OPENSSL_LIBS   := $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null)
+ifeq ($(OPENSSL_LIBS),)
+$(error pkg-config cannot find openssl: run scripts/install-deps.sh --build-only)
+endif
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2
+CSTD      := -std=c11 -D_GNU_SOURCE
+OPT       ?= -O2 -g
+CFLAGS    ?=
+CFLAGS    += $(CSTD) $(OPT) $(WARN) -Isrc $(OPENSSL_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS    += $(OPENSSL_LIBS) -lpthread $(EXTRA_LDLIBS)
+
+LIB_SRC    := $(sort $(wildcard src/lib/*.c src/proto/*.c))
+CLIENT_SRC := $(sort $(wildcard src/client/*.c))
+SERVER_SRC := $(sort $(wildcard src/server/*.c))
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLIENT_OBJ := $(CLIENT_SRC:%.c=$(BUILD)/obj/%.o)
+SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+LIBA       := $(BUILD)/libtlstool.a
+
+.PHONY: all san test test-san unit install uninstall clean fuzz fuzz-build format check-format
+all: $(BUILD)/s_client $(BUILD)/s_server $(UNIT_BIN)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/s_client: $(CLIENT_OBJ) $(LIBA)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/s_server: $(SERVER_OBJ) $(LIBA)
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# Unit tests may reach into a program's private files: they link that program's objects
+# minus its main.o.
+$(BUILD)/tests/unit/%: tests/unit/%.c $(LIBA) $(filter-out %/main.o,$(CLIENT_OBJ) $(SERVER_OBJ))
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(filter-out %/main.o,$(CLIENT_OBJ) $(SERVER_OBJ)) $(LIBA) $(LDLIBS) -o $@
+
+san:
+	$(MAKE) BUILD=build-san OPT="-O1 -g -fno-omit-frame-pointer" \
+	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=undefined" \
+	    EXTRA_LDLIBS="-fsanitize=address,undefined"
+
+test: all
+	tests/run $(BUILD)
+
+test-san: san
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    tests/run build-san
+
+unit: $(UNIT_BIN)
+	@for t in $(UNIT_BIN); do echo "# $$t"; $$t || exit 1; done
+
+# libFuzzer targets: clang with -fsanitize=fuzzer, linked against the library sources.
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc $(OPENSSL_CFLAGS) \
+              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_SECONDS ?= 20
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+	@mkdir -p build-fuzz
+	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(LIB_SRC) $(OPENSSL_LIBS) -lpthread -o $@
+fuzz-build: $(FUZZ_BIN)
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do n=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus-$$n; \
+	    echo "# fuzzing $$n for $(FUZZ_SECONDS) s"; \
+	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 build-fuzz/corpus-$$n \
+	        $$(test -d tests/fuzz/corpus/$$n && echo tests/fuzz/corpus/$$n) 2>build-fuzz/$$n.log \
+	      || { tail -n 40 build-fuzz/$$n.log; exit 1; }; done
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
+	install -m 755 $(BUILD)/s_client $(BUILD)/s_server $(DESTDIR)$(BINDIR)/
+	for m in docs/*.1; do [ -f "$$m" ] && install -m 644 "$$m" $(DESTDIR)$(MANDIR)/man1/; done; true
+	for c in $(BUILD)/completion/*; do [ -f "$$c" ] && install -m 644 "$$c" $(DESTDIR)$(COMPDIR)/; done; true
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/s_client $(DESTDIR)$(BINDIR)/s_server \
+	      $(DESTDIR)$(MANDIR)/man1/s_client.1 $(DESTDIR)$(MANDIR)/man1/s_server.1
+
+format:
+	clang-format -i $(LIB_SRC) $(CLIENT_SRC) $(SERVER_SRC) $(wildcard src/*/*.h)
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,305 @@
+/* s_client's option table: every option declared once, grouped as -help shows them. */
+#include "client/client.h"
+#include "lib/err.h"
+#include "lib/tlsopts.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define F(member) offsetof(struct client_config, member)
+
+static int set_family(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    (void)val;
+    ((struct client_config *)cfg)->family = (int)def->aux;
+    return 0;
+}
+
+static int set_verify(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    struct client_config *c = cfg;
+    (void)def;
+    c->common.verify_depth = (int)val->num;
+    c->verify_given = 1;
+    return 0;
+}
+
+static int set_quiet(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    struct client_config *c = cfg;
+    (void)def;
+    (void)val;
+    c->common.quiet = 1;
+    c->common.ign_eof = 1;
+    return 0;
+}
+
+static int set_brief(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    struct client_config *c = cfg;
+    (void)def;
+    (void)val;
+    c->common.brief = c->common.quiet = c->common.verify_quiet = 1;
+    return 0;
+}
+
+static int set_serverinfo(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    struct client_config *c = cfg;
+    (void)def;
+    c->serverinfo_count = 0;
+    for (const char *p = val->str; *p != '\0';) {
+        size_t len = strcspn(p, ",");
+        char num[16];
+        long long v;
+        if (len == 0 || len >= sizeof(num))
+            goto bad;
+        memcpy(num, p, len);
+        num[len] = '\0';
+        if (opt_parse_ll(num, 0, 65535, &v) < 0 ||
+            c->serverinfo_count >= (int)(sizeof(c->serverinfo_types) / sizeof(unsigned int)))
+            goto bad;
+        c->serverinfo_types[c->serverinfo_count++] = (unsigned int)v;
+        p += len;
+        if (*p == ',')
+            p++;
+    }
+    return 0;
+bad:
+    opt_error("-serverinfo: expected comma-separated extension numbers (0-65535), got \"%s\"",
+              val->str);
+    return -1;
+}
+
+static int set_nameopt(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    (void)def;
+    if (!print_nameopt_valid(val->str)) {
+        opt_error("-nameopt: unknown name option in \"%s\"", val->str);
+        return -1;
+    }
+    ((struct client_config *)cfg)->common.nameopt = val->str;
+    return 0;
+}
+
+static int set_maxfraglen(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    (void)def;
+    switch (val->num) {
+    case 512: case 1024: case 2048: case 4096:
+        ((struct client_config *)cfg)->maxfraglen = (int)val->num;
+        return 0;
+    default:
+        opt_error("-maxfraglen: %s is not one of 512, 1024, 2048, 4096", val->str);
+        return -1;
+    }
+}
+
+static int set_connect(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    (void)def;
+    ((struct client_config *)cfg)->connect = val->str;
+    return 0;
+}
+
+static int positional(void *cfg, const char *arg)
+{
+    struct client_config *c = cfg;
+    if (c->connect != NULL) {
+        opt_error("Cannot supply both a target and -connect, or two targets (\"%s\")", arg);
+        return -1;
+    }
+    c->connect = arg;
+    return 0;
+}
+
+static const struct opt_def client_general[] = {
+    OPT_ROW_SECTION("General options"),
+    {"help", OPT_HELP, NULL, 0, 0, "Display this summary"},
+    {"ct", OPT_FLAG, opt_set_true, F(ct), 0, "Request and parse SCTs (also enables OCSP stapling)"},
+    {"noct", OPT_FLAG, opt_set_true, F(noct), 0, "Do not request or parse SCTs (default)"},
+    {"ctlogfile", OPT_INFILE, opt_set_str, F(ctlogfile), 0, "CT log list CONF file"},
+    OPT_ROW_SECTION("Network options"),
+    {"host", OPT_STRING, opt_set_str, F(host), 0, "Use -connect instead"},
+    {"port", OPT_UINT, opt_set_str, F(port), 0, "Use -connect instead"},
+    {"connect", OPT_STRING, set_connect, 0, 0, "TCP/IP where to connect; default: 4433"},
+    {"bind", OPT_STRING, opt_set_str, F(bind), 0, "bind local address for connection"},
+    {"proxy", OPT_STRING, opt_set_str, F(proxy), 0,
+     "Connect to via specified proxy to the real server"},
+    {"proxy_user", OPT_STRING, opt_set_str, F(proxy_user), 0, "UserID for proxy authentication"},
+    {"proxy_pass", OPT_STRING, opt_set_str, F(proxy_pass), 0,
+     "Proxy authentication password source"},
+    {"unix", OPT_STRING, opt_set_str, F(unix_path), 0,
+     "Connect over the specified Unix-domain socket"},
+    {"4", OPT_FLAG, set_family, 0, AF_INET, "Use IPv4 only"},
+    {"6", OPT_FLAG, set_family, 0, AF_INET6, "Use IPv6 only"},
+    {"maxfraglen", OPT_UINT, set_maxfraglen, 0, 0,
+     "Enable Maximum Fragment Length Negotiation (512, 1024, 2048 or 4096)"},
+    {"max_send_frag", OPT_UINT, opt_set_int, CFIELD(max_send_frag), 0,
+     "Maximum Size of send frames"},
+    {"split_send_frag", OPT_UINT, opt_set_int, CFIELD(split_send_frag), 0,
+     "Size used to split data for encrypt pipelines"},
+    {"max_pipelines", OPT_UINT, opt_set_int, CFIELD(max_pipelines), 0,
+     "Maximum number of encrypt/decrypt pipelines to be used"},
+    {"read_buf", OPT_UINT, opt_set_int, CFIELD(read_buf), 0,
+     "Default read buffer size to be used for connections"},
+    {"fallback_scsv", OPT_FLAG, opt_set_true, F(fallback_scsv), 0, "Send the fallback SCSV"},
+    {"connect_timeout", OPT_UINT, opt_set_int, F(connect_timeout), 0,
+     "Seconds allowed for name resolution and TCP connect (default: no limit)"},
+    OPT_ROW_SECTION("Identity options"),
+    {"cert", OPT_INFILE, opt_set_str, CFIELD(id.cert), 0, "Client certificate file to use"},
+    {"certform", OPT_FORMAT, opt_set_int, CFIELD(id.certform), 0,
+     "Client certificate file format (PEM/DER/P12); detected automatically"},
+    {"cert_chain", OPT_INFILE, opt_set_str, CFIELD(id.chain), 0,
+     "Client certificate chain file (in PEM format)"},
+    {"build_chain", OPT_FLAG, opt_set_true, CFIELD(id.build_chain), 0,
+     "Build client certificate chain"},
+    {"key", OPT_STRING, opt_set_str, CFIELD(id.key), 0, "Private key file to use; default: -cert file"},
+    {"keyform", OPT_KEYFORMAT, opt_set_int, CFIELD(id.keyform), 0,
+     "Key format (PEM/DER/P12); detected automatically"},
+    {"pass", OPT_STRING, opt_set_str, CFIELD(id.pass), 0,
+     "Private key and cert file pass phrase source"},
+    {"verify", OPT_UINT, set_verify, 0, 0, "Turn on peer certificate verification"},
+    {"nameopt", OPT_STRING, set_nameopt, 0, 0,
+     "Certificate subject/issuer name printing options"},
+    {"requestCAfile", OPT_INFILE, opt_set_str, F(requestCAfile), 0,
+     "PEM format file of CA names to send to the server"},
+    {"dane_tlsa_domain", OPT_STRING, opt_set_str, F(dane_tlsa_domain), 0, "DANE TLSA base domain"},
+    {"dane_tlsa_rrdata", OPT_STRING, opt_append_str, F(dane_tlsa_rrdata), 0,
+     "DANE TLSA rrdata presentation form"},
+    {"dane_ee_no_namechecks", OPT_FLAG, opt_set_true, F(dane_ee_no_namechecks), 0,
+     "Disable name checks when matching DANE-EE(3) TLSA records"},
+    {"psk_identity", OPT_STRING, opt_set_str, CFIELD(psk_identity), 0, "PSK identity"},
+    {"psk", OPT_STRING, opt_set_str, CFIELD(psk), 0, "PSK in hex (without 0x)"},
+    {"psk_session", OPT_INFILE, opt_set_str, CFIELD(psk_session), 0,
+     "File to read PSK SSL session from"},
+    {"name", OPT_STRING, opt_set_str, F(starttls_name), 0,
+     "Hostname to use for \"-starttls lmtp\", \"-starttls smtp\" or \"-starttls xmpp[-server]\""},
+    OPT_ROW_SECTION("Session options"),
+    {"reconnect", OPT_FLAG, opt_set_true, F(reconnect), 0,
+     "Drop and re-make the connection with the same Session-ID"},
+    {"sess_out", OPT_OUTFILE, opt_set_str, F(sess_out), 0, "File to write SSL session to"},
+    {"sess_in", OPT_INFILE, opt_set_str, F(sess_in), 0, "File to read SSL session from"},
+    OPT_ROW_SECTION("Input/Output options"),
+    {"crlf", OPT_FLAG, opt_set_true, CFIELD(crlf), 0, "Convert LF from terminal into CRLF"},
+    {"quiet", OPT_FLAG, set_quiet, 0, 0, "No s_client output"},
+    {"ign_eof", OPT_FLAG, opt_set_true, CFIELD(ign_eof), 0,
+     "Ignore input eof (default when -quiet)"},
+    {"no_ign_eof", OPT_FLAG, opt_set_true, F(no_ign_eof), 0, "Don't ignore input eof"},
+    {"starttls", OPT_STRING, opt_set_str, F(starttls), 0,
+     "Use the appropriate STARTTLS command before starting TLS"},
+    {"xmpphost", OPT_STRING, opt_set_str, F(starttls_name), 0,
+     "Alias of -name option for \"-starttls xmpp[-server]\""},
+    {"brief", OPT_FLAG, set_brief, 0, 0,
+     "Restrict output to brief summary of connection parameters"},
+    {"prexit", OPT_FLAG, opt_set_true, F(prexit), 0,
+     "Print session information when the program exits"},
+    {"handshake_timeout", OPT_UINT, opt_set_int, F(handshake_timeout), 0,
+     "Seconds allowed for STARTTLS and the TLS handshake (default: no limit)"},
+    OPT_ROW_SECTION("Debug options"),
+    {"showcerts", OPT_FLAG, opt_set_true, F(showcerts), 0,
+     "Show all certificates sent by the server"},
+    {"debug", OPT_FLAG, opt_set_true, CFIELD(debug), 0, "Extra output"},
+    {"msg", OPT_FLAG, opt_set_true, CFIELD(msg), 0, "Show protocol messages"},
+    {"msgfile", OPT_OUTFILE, opt_set_str, CFIELD(msgfile), 0,
+     "File to send output of -msg or -trace, instead of stdout"},
+    {"nbio_test", OPT_FLAG, opt_set_true, CFIELD(nbio_test), 0, "More ssl protocol testing"},
+    {"state", OPT_FLAG, opt_set_true, CFIELD(state), 0, "Print the ssl states"},
+    {"keymatexport", OPT_STRING, opt_set_str, CFIELD(keymatexport), 0,
+     "Export keying material using label"},
+    {"keymatexportlen", OPT_UINT, opt_set_int, CFIELD(keymatexportlen), 0,
+     "Export len bytes of keying material; default 20"},
+    {"security_debug", OPT_FLAG, opt_set_true, CFIELD(security_debug), 0,
+     "Enable security debug messages"},
+    {"security_debug_verbose", OPT_FLAG, opt_set_true, CFIELD(security_debug_verbose), 0,
+     "Output more security debug output"},
+    {"trace", OPT_FLAG, opt_set_true, CFIELD(trace), 0, "Show trace output of protocol messages"},
+    {"keylogfile", OPT_OUTFILE, opt_set_str, CFIELD(keylogfile), 0, "Write TLS secrets to file"},
+    {"nocommands", OPT_FLAG, opt_set_true, F(nocommands), 0,
+     "Do not use interactive command letters"},
+    {"servername", OPT_STRING, opt_set_str, F(servername), 0,
+     "Set TLS extension servername (SNI) in ClientHello (default)"},
+    {"noservername", OPT_FLAG, opt_set_true, F(noservername), 0,
+     "Do not send the server name (SNI) extension in the ClientHello"},
+    {"tlsextdebug", OPT_FLAG, opt_set_true, CFIELD(tlsextdebug), 0,
+     "Hex dump of all TLS extensions received"},
+    {"ignore_unexpected_eof", OPT_FLAG, opt_set_true, CFIELD(ignore_unexpected_eof), 0,
+     "Do not treat lack of close_notify from a peer as an error"},
+    {"status", OPT_FLAG, opt_set_true, CFIELD(status), 0, "Request certificate status from server"},
+    {"serverinfo", OPT_STRING, set_serverinfo, 0, 0,
+     "types  Send empty ClientHello extensions (comma-separated numbers)"},
+    {"alpn", OPT_STRING, opt_set_str, CFIELD(alpn), 0,
+     "Enable ALPN extension, considering named protocols supported (comma-separated list)"},
+    {"async", OPT_FLAG, opt_set_true, CFIELD(async), 0, "Support asynchronous operation"},
+    {"nbio", OPT_FLAG, opt_set_true, CFIELD(nbio), 0, "Use non-blocking IO"},
+    OPT_ROW_SECTION("Protocol extensions"),
+    {"nextprotoneg", OPT_STRING, opt_set_str, CFIELD(nextprotoneg), 0,
+     "Enable NPN extension, considering named protocols supported (comma-separated list)"},
+    {"early_data", OPT_INFILE, opt_set_str, F(early_data), 0, "File to send as early data"},
+    {"enable_pha", OPT_FLAG, opt_set_true, CFIELD(enable_pha), 0,
+     "Enable post-handshake-authentication"},
+    {"use_srtp", OPT_STRING, opt_set_str, CFIELD(use_srtp), 0,
+     "Offer SRTP key management with a colon-separated profile list"},
+    OPT_ROW_END,
+};
+
+static const struct opt_def *const client_tables[] = {
+    client_general, tls_opts_versions, tls_opts_provider, tls_opts_sslconf, tls_opts_trust,
+    tls_opts_verify, tls_opts_xcert, NULL,
+};
+
+const struct opt_prog client_prog = {
+    "s_client", "[options] [host:port]", client_tables, positional,
+    "host:port", "Where to connect; same as -connect option",
+};
+
+void client_config_init(struct client_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    tls_common_init(&cfg->common, ROLE_CLIENT);
+    cfg->family = AF_UNSPEC;
+}
+
+void client_config_free(struct client_config *cfg)
+{
+    strlist_free(&cfg->dane_tlsa_rrdata);
+    tls_common_free(&cfg->common);
+}
+
+int client_config_finish(struct client_config *cfg)
+{
+    struct tls_common *c = &cfg->common;
+    if (cfg->no_ign_eof)
+        c->ign_eof = 0;
+    if (cfg->servername != NULL && cfg->noservername) {
+        err_msg("Can't use -servername and -noservername together");
+        return -1;
+    }
+    if (cfg->dane_tlsa_domain != NULL && cfg->noservername) {
+        err_msg("Can't use -dane_tlsa_domain and -noservername together");
+        return -1;
+    }
+    if (cfg->unix_path != NULL && (cfg->connect != NULL || cfg->proxy != NULL)) {
+        err_msg("Can't use -unix with -connect or -proxy");
+        return -1;
+    }
+    if (cfg->proxy_user != NULL && cfg->proxy == NULL) {
+        err_msg("-proxy_user needs -proxy");
+        return -1;
+    }
+    if (c->id.key != NULL && c->id.cert == NULL) {
+        err_msg("-key needs -cert");
+        return -1;
+    }
+    if (cfg->ct && cfg->noct)
+        cfg->ct = 0;
+    return 0;
+}
+
+struct print_opts client_print_opts(const struct client_config *cfg)
+{
+    struct print_opts po = {print_nameopt_flags(cfg->common.nameopt), cfg->showcerts,
+                            cfg->common.keymatexport, cfg->common.keymatexportlen};
+    return po;
+}

@@ -1,0 +1,34 @@
+/* Sockets: resolving, connecting (with a timeout, either address family), listening. Every
+ * function returns a file descriptor (>= 0) or -1 with a one-line reason in err. */
+#ifndef TLSTOOL_NET_H
+#define TLSTOOL_NET_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+/* Splits "host:port", "[v6addr]:port", "host" or ":port" into malloc'd parts (host may come
+ * back NULL for "any"). A missing part takes the default given. Returns 0, or -1 when the text
+ * cannot be split (e.g. an unclosed '['). */
+int net_split(const char *text, const char *defhost, const char *defport, char **host,
+              char **port);
+
+/* Connects a TCP socket to host:port, trying each address in turn. family is AF_UNSPEC,
+ * AF_INET or AF_INET6 (-4/-6: no fallback to the other family). bind_addr ("host:port") may
+ * be NULL. timeout_ms <= 0 waits as long as the system does. The socket is left blocking. */
+int net_connect(const char *host, const char *port, int family, const char *bind_addr,
+                int timeout_ms, char *err, size_t errlen);
+/* Connects to a Unix-domain socket. */
+int net_connect_unix(const char *path, char *err, size_t errlen);
+
+/* A listening TCP socket on host:port (host NULL: every address; IPv6 sockets also take IPv4
+ * unless family is AF_INET6). reuseport sets SO_REUSEPORT so several workers may each have one.
+ * Port "0" picks a free port; net_local_port() tells which. */
+int net_listen(const char *host, const char *port, int family, int reuseport, char *err,
+               size_t errlen);
+int net_listen_unix(const char *path, int unlink_first, char *err, size_t errlen);
+/* The local port of a bound socket, or -1. */
+int net_local_port(int fd);
+/* Sets O_NONBLOCK on or off. Returns 0 or -1. */
+int net_set_nonblock(int fd, int on);
+
+#endif

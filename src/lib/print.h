@@ -1,0 +1,45 @@
+/* Everything that prints a connection the way openssl 3.0 does (these lines are scraped by
+ * scripts, so their shape is an interface): names, certificate chains, the client's verbose
+ * report, the server's connection report, -brief summaries. All output goes to a BIO so a
+ * caller may assemble it in memory and write it in one go. */
+#ifndef TLSTOOL_PRINT_H
+#define TLSTOOL_PRINT_H
+
+#include <stdio.h>
+#include <openssl/bio.h>
+#include <openssl/ssl.h>
+
+/* X509_NAME_print_ex flags for a -nameopt value (comma-separated names such as "oneline",
+ * "RFC2253", "multiline", "utf8", "-esc_msb"); NULL gives openssl's default. Returns 0 for a
+ * name it does not know (print_nameopt_valid says whether a value is good). */
+unsigned long print_nameopt_flags(const char *nameopt);
+int print_nameopt_valid(const char *nameopt);
+void print_name_fp(FILE *out, const X509_NAME *name, unsigned long flags);
+void print_name(BIO *out, const X509_NAME *name, unsigned long flags);
+
+/* What the reports show besides the defaults. */
+struct print_opts {
+    unsigned long nmflags;
+    int showcerts;          /* the whole chain as PEM */
+    const char *keymatexport;
+    int keymatexportlen;
+};
+
+/* "Certificate chain" ... "Server certificate" PEM, "subject=", "issuer=". */
+void print_peer_chain(BIO *out, SSL *ssl, const struct print_opts *po);
+/* The client's report after a handshake (the part after CONNECTED). */
+void print_client_report(BIO *out, SSL *ssl, const struct print_opts *po);
+/* The server's report after a handshake (session PEM, shared ciphers, CIPHER is ...). */
+void print_server_report(BIO *out, SSL *ssl, const struct print_opts *po);
+/* The -brief summary, for either side. */
+void print_brief(BIO *out, SSL *ssl, const struct print_opts *po);
+/* Signature algorithms, peer signing digest and type, as both reports show them. */
+void print_sigalgs(BIO *out, SSL *ssl);
+/* "Server Temp Key: X25519, 253 bits" and the like (client side). */
+void print_tmp_key(BIO *out, SSL *ssl);
+/* "Verification: OK" or "Verification error: ...". */
+void print_verify_detail(BIO *out, SSL *ssl);
+/* "Keying material exporter:" block, when -keymatexport was given. */
+void print_keymat(BIO *out, SSL *ssl, const struct print_opts *po);
+
+#endif

@@ -32,15 +32,17 @@ CLIENT_SRC := $(sort $(wildcard src/client/*.c))
 SERVER_SRC := $(sort $(wildcard src/server/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+TOOL_SRC   := $(sort $(wildcard tools/*.c))
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLIENT_OBJ := $(CLIENT_SRC:%.c=$(BUILD)/obj/%.o)
 SERVER_OBJ := $(SERVER_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+TOOL_BIN   := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 LIBA       := $(BUILD)/libtlstool.a
 
 .PHONY: all san test test-san unit install uninstall clean fuzz fuzz-build format check-format
-all: $(BUILD)/s_client $(BUILD)/s_server $(UNIT_BIN)
+all: $(BUILD)/s_client $(BUILD)/s_server $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -59,6 +61,11 @@ $(BUILD)/s_server: $(SERVER_OBJ) $(LIBA)
 # Unit tests may reach into a program's private files: they link that program's objects
 # minus its main.o.
 $(BUILD)/tests/unit/%: tests/unit/%.c $(LIBA) $(filter-out %/main.o,$(CLIENT_OBJ) $(SERVER_OBJ))
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(filter-out %/main.o,$(CLIENT_OBJ) $(SERVER_OBJ)) $(LIBA) $(LDLIBS) -o $@
+
+# Build-time tools (e.g. the man page and completion generator) link like unit tests.
+$(BUILD)/tools/%: tools/%.c $(LIBA) $(filter-out %/main.o,$(CLIENT_OBJ) $(SERVER_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(filter-out %/main.o,$(CLIENT_OBJ) $(SERVER_OBJ)) $(LIBA) $(LDLIBS) -o $@
 

@@ -94,6 +94,17 @@ is() {
     fi
 }
 
+# isnt GOT UNWANTED DESC: GOT must differ from UNWANTED.
+isnt() {
+    if [[ $1 != "$2" ]]; then
+        pass "$3"
+    else
+        fail "$3"
+        diag "got '$1', which it must not be"
+        return 1
+    fi
+}
+
 # like TEXT REGEX DESC / unlike: extended regex match anywhere in TEXT.
 like() {
     if grep -Eq -- "$2" <<< "$1"; then pass "$3"; else

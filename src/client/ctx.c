@@ -103,7 +103,8 @@ SSL_CTX *client_ctx_new(struct client_config *cfg)
         return NULL;
     if (c->id.cert != NULL && tls_ctx_use_identity(ctx, &c->id) < 0)
         goto fail;
-    SSL_CTX_set_verify(ctx, cfg->verify_given ? SSL_VERIFY_PEER : SSL_VERIFY_NONE,
+    SSL_CTX_set_verify(ctx, cfg->verify_given || c->verify_return_error ? SSL_VERIFY_PEER
+                                                                        : SSL_VERIFY_NONE,
                        tls_verify_callback);
     if (client_ctx_apply_extensions(ctx, cfg) < 0)
         goto fail;

@@ -324,5 +324,10 @@ CERTS=$TEST_CERTS
 
 # Sanitizer builds: report errors with a distinctive exit code, so a memory
 # error can never pass for an expected "exit 1".
-export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=86:detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1:exitcode=87}
+# (Appended to whatever the caller set, unless it chose an exit code itself.)
+_san_opt() {
+    local var=$1 add=$2
+    case ":${!var:-}:" in *:exitcode=*) ;; *) add=${!var:+${!var}:}$add ; export "$var=$add" ;; esac
+}
+_san_opt ASAN_OPTIONS exitcode=86
+_san_opt UBSAN_OPTIONS exitcode=87

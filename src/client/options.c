@@ -117,6 +117,7 @@ static int positional(void *cfg, const char *arg)
 static const struct opt_def client_general[] = {
     OPT_ROW_SECTION("General options"),
     {"help", OPT_HELP, NULL, 0, 0, "Display this summary"},
+    {"version", OPT_VERSION, NULL, 0, 0, "Print our version and the linked OpenSSL version"},
     {"ct", OPT_FLAG, opt_set_true, F(ct), 0, "Request and parse SCTs (also enables OCSP stapling)"},
     {"noct", OPT_FLAG, opt_set_true, F(noct), 0, "Do not request or parse SCTs (default)"},
     {"ctlogfile", OPT_INFILE, opt_set_str, F(ctlogfile), 0, "CT log list CONF file"},

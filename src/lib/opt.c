@@ -2,6 +2,9 @@
  * "-opt value", "--opt value", "--opt=value" (and "-opt=value"); options end at "--". */
 #include "lib/opt.h"
 #include "lib/strlist.h"
+#include "lib/version.h"
+
+#include <openssl/crypto.h>
 
 #include <errno.h>
 #include <stdarg.h>
@@ -159,6 +162,10 @@ static enum opt_result parse_one(const struct opt_prog *prog, void *cfg, int arg
         opt_print_help(prog, stderr);
         return OPT_EXIT_OK;
     }
+    if (d->kind == OPT_VERSION) {
+        opt_print_version(prog, stdout);
+        return OPT_EXIT_OK;
+    }
     struct opt_val val = {NULL, 0};
     if (d->kind == OPT_FLAG) {
         if (inline_arg != NULL) {
@@ -213,6 +220,13 @@ enum opt_result opt_parse(const struct opt_prog *prog, void *cfg, int argc, char
         }
     }
     return OPT_OK;
+}
+
+/* The library's own text, not the headers' OPENSSL_VERSION_TEXT: what runs is what matters
+ * when the shared libssl was upgraded after the build. */
+void opt_print_version(const struct opt_prog *prog, FILE *out)
+{
+    fprintf(out, "%s %s (%s)\n", prog->name, TLSTOOL_VERSION, OpenSSL_version(OPENSSL_VERSION));
 }
 
 void opt_print_help(const struct opt_prog *prog, FILE *out)

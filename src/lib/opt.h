@@ -10,6 +10,7 @@ enum opt_kind {
     OPT_END = 0,   /* terminates a table */
     OPT_SECTION,   /* not an option: a heading in -help ("help" is the heading text) */
     OPT_HELP,      /* prints the summary and ends parsing */
+    OPT_VERSION,   /* prints our version and the linked OpenSSL's to stdout, ends parsing */
     OPT_FLAG,      /* no argument */
     OPT_STRING,    /* "val" */
     OPT_INFILE,    /* "infile" */
@@ -65,12 +66,15 @@ struct opt_prog {
 
 enum opt_result { OPT_OK = 0, OPT_EXIT_OK = 1, OPT_EXIT_FAIL = -1 };
 
-/* Parses argv[1..argc-1] into cfg. Returns OPT_OK to go on, OPT_EXIT_OK after -help was
- * printed, OPT_EXIT_FAIL after an error was printed (with the "Use -help" hint). */
+/* Parses argv[1..argc-1] into cfg. Returns OPT_OK to go on, OPT_EXIT_OK after -help or
+ * -version was printed, OPT_EXIT_FAIL after an error was printed (with the "Use -help" hint). */
 enum opt_result opt_parse(const struct opt_prog *prog, void *cfg, int argc, char **argv);
 
 /* Prints the grouped summary of every table to out. */
 void opt_print_help(const struct opt_prog *prog, FILE *out);
+
+/* Prints "PROG VERSION (OpenSSL ...)" for -version: our version and the linked library's. */
+void opt_print_version(const struct opt_prog *prog, FILE *out);
 
 /* Finds a row by name (without '-'); NULL when there is none. */
 const struct opt_def *opt_find(const struct opt_prog *prog, const char *name);

@@ -76,6 +76,7 @@ static int set_port(void *cfg, const struct opt_def *def, const struct opt_val *
 static const struct opt_def server_general[] = {
     OPT_ROW_SECTION("General options"),
     {"help", OPT_HELP, NULL, 0, 0, "Display this summary"},
+    {"version", OPT_VERSION, NULL, 0, 0, "Print our version and the linked OpenSSL version"},
     {"trace", OPT_FLAG, opt_set_true, CFIELD(trace), 0, "trace protocol messages"},
     OPT_ROW_SECTION("Network options"),
     {"port", OPT_UINT, set_port, 0, 0, "TCP/IP port to listen on for connections (default is 4433)"},

@@ -139,7 +139,7 @@ static void sweep(const struct opt_prog *prog, void *cfg, size_t cfgsize,
     char failed[2048] = "";
     for (const struct opt_def *const *t = prog->tables; *t != NULL; t++) {
         for (const struct opt_def *d = *t; d->kind != OPT_END; d++) {
-            if (d->kind == OPT_SECTION || d->kind == OPT_HELP)
+            if (d->kind == OPT_SECTION || d->kind == OPT_HELP || d->kind == OPT_VERSION)
                 continue;
             char opt[96];
             snprintf(opt, sizeof(opt), "-%s", d->name);

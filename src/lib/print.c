@@ -192,7 +192,7 @@ static const char *sigalg_scheme_name(unsigned int code)
     }
 }
 
-static void print_sigalg_list(BIO *out, SSL *ssl, int shared)
+void print_sigalg_list(BIO *out, SSL *ssl, int shared)
 {
     int n = shared ? SSL_get_shared_sigalgs(ssl, 0, NULL, NULL, NULL, NULL, NULL)
                    : SSL_get_sigalgs(ssl, -1, NULL, NULL, NULL, NULL, NULL);
@@ -314,7 +314,7 @@ void print_verify_detail(BIO *out, SSL *ssl)
     }
 }
 
-static void print_ca_names(BIO *out, SSL *ssl, unsigned long nmflags)
+void print_ca_names(BIO *out, SSL *ssl, unsigned long nmflags)
 {
     int server = SSL_is_server(ssl);
     const STACK_OF(X509_NAME) *names = SSL_get0_peer_CA_list(ssl);
@@ -353,7 +353,7 @@ static void print_alpn_npn(BIO *out, SSL *ssl)
     }
 }
 
-static void print_srtp(BIO *out, SSL *ssl)
+void print_srtp(BIO *out, SSL *ssl)
 {
     SRTP_PROTECTION_PROFILE *p = SSL_get_selected_srtp_profile(ssl);
     if (p != NULL)
@@ -451,7 +451,7 @@ static void print_shared_ciphers(BIO *out, SSL *ssl)
         BIO_puts(out, "\n");
 }
 
-static void print_groups(BIO *out, SSL *ssl)
+void print_groups(BIO *out, SSL *ssl)
 {
     int n = SSL_get1_groups(ssl, NULL);
     if (n <= 0)
@@ -482,7 +482,7 @@ static void print_groups(BIO *out, SSL *ssl)
     BIO_puts(out, "\n");
 }
 
-static void print_point_formats(BIO *out, SSL *ssl)
+void print_point_formats(BIO *out, SSL *ssl)
 {
     const unsigned char *p = NULL;
     int n = (int)SSL_get0_ec_point_formats(ssl, &p);

@@ -42,4 +42,16 @@ void print_verify_detail(BIO *out, SSL *ssl);
 /* "Keying material exporter:" block, when -keymatexport was given. */
 void print_keymat(BIO *out, SSL *ssl, const struct print_opts *po);
 
+/* The pieces the reports are made of, for a program that assembles its own report. */
+/* "Signature Algorithms: ..." (the peer's list), or with shared the "Shared ..." line. */
+void print_sigalg_list(BIO *out, SSL *ssl, int shared);
+/* "Supported groups:" and "Shared groups:" (the peer's offer), if it sent any. */
+void print_groups(BIO *out, SSL *ssl);
+/* "Supported Elliptic Curve Point Formats:", if the peer sent the extension. */
+void print_point_formats(BIO *out, SSL *ssl);
+/* "Acceptable ... certificate CA names" from the peer, if any (a client notes none sent). */
+void print_ca_names(BIO *out, SSL *ssl, unsigned long nmflags);
+/* "SRTP Extension negotiated, profile=...", if one was. */
+void print_srtp(BIO *out, SSL *ssl);
+
 #endif

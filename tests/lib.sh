@@ -210,7 +210,10 @@ start_bg() {
     # Read-write open of a fifo does not block on Linux and keeps a writer alive.
     exec {fd}<>"$TMP/$name.in"
     (
-        exec {fd}>&-        # the child must not hold a writer: EOF has to reach it
+        # The child must hold no writer of any fifo (its own or another
+        # process's): close_stdin has to be able to deliver EOF.
+        local f
+        for f in "$fd" "${BG_FD[@]}"; do exec {f}>&-; done
         exec timeout -k 2 "$BG_LIMIT" "$@" <"$TMP/$name.in" >"$TMP/$name.out" 2>"$TMP/$name.err"
     ) &
     BG_PID[$name]=$!

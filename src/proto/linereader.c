@@ -303,9 +303,11 @@ static int lower(int c)
     return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-static int is_alnum(int c)
+/* Capability words are separated by blanks; IMAP also wraps them in [...] and sieve in "...". */
+static int is_word_edge(int c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return c == '\0' || c == ' ' || c == '\t' || c == '[' || c == ']' || c == '(' || c == ')' ||
+           c == '"';
 }
 
 int lr_starts_with(const char *s, const char *prefix)
@@ -322,9 +324,9 @@ int lr_has_word(const char *s, const char *word)
     size_t wl = strlen(word);
 
     for (const char *p = s; *p != '\0'; p++) {
-        if (p > s && is_alnum((unsigned char)p[-1]))
+        if (p > s && !is_word_edge((unsigned char)p[-1]))
             continue;
-        if (lr_starts_with(p, word) && !is_alnum((unsigned char)p[wl]))
+        if (lr_starts_with(p, word) && is_word_edge((unsigned char)p[wl]))
             return 1;
     }
     return 0;

@@ -94,7 +94,9 @@ int lr_fail_garbage_bytes(struct linereader *lr, const void *buf, size_t n);
  * characters the rest is replaced by "...". dst is always NUL-terminated. Returns dst. */
 char *lr_sanitize(char *dst, size_t dstlen, const void *src, size_t n, size_t max_out);
 
-/* 1 if word occurs in s as a whole word (delimited by non-alphanumerics), ignoring case. */
+/* 1 if word occurs in s as a whole word, ignoring case. Words are delimited by blanks,
+ * brackets, parentheses and double quotes (not by '.' or '-': "mail.starttls.test" holds no
+ * word STARTTLS). */
 int lr_has_word(const char *s, const char *word);
 /* 1 if s starts with prefix, ignoring case. */
 int lr_starts_with(const char *s, const char *prefix);

@@ -40,10 +40,19 @@ static int parse_code(const struct linereader *lr, int *code, int *more)
     return 1;
 }
 
+/* 1 if the text after a reply code starts with keyword (an EHLO keyword such as STARTTLS). */
+static int line_keyword_is(const struct linereader *lr, const char *keyword)
+{
+    size_t n = strlen(keyword);
+
+    return lr->len >= 4 + n && lr_starts_with(lr->line + 4, keyword) &&
+           (lr->line[4 + n] == '\0' || lr->line[4 + n] == ' ');
+}
+
 /* Reads one SMTP/LMTP/FTP reply: "ddd-text" lines continue it up to the line "ddd text" (or
  * just "ddd") with the same code; lines in between may be anything, as RFC 959 allows. Sets
- * *code; when word is non-NULL, sets *found if a line carries it as a word. */
-static int read_coded_reply(struct linereader *lr, const char *word, int *code, int *found)
+ * *code; when keyword is non-NULL, sets *found if a line's text starts with it. */
+static int read_coded_reply(struct linereader *lr, const char *keyword, int *code, int *found)
 {
     int more;
 
@@ -54,7 +63,7 @@ static int read_coded_reply(struct linereader *lr, const char *word, int *code, 
     for (;;) {
         int next_code, next_more;
 
-        if (word != NULL && lr->len > 4 && lr_has_word(lr->line + 4, word))
+        if (keyword != NULL && line_keyword_is(lr, keyword))
             *found = 1;
         if (!more)
             return 0;

@@ -9,12 +9,13 @@ ST_DIR_TOP=$TMP/st
 STARTTLS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SCRIPTED=$STARTTLS_DIR/scripted_server.py
 
-# st_need PACKAGE CMD...: skip the whole file unless every CMD is there.
+# st_need PACKAGE THING...: skip the whole file unless every THING is there (a command
+# name found in PATH, or a file path).
 st_need() {
     local pkg=$1 c
     shift
     for c in "$@"; do
-        [[ -x $c ]] || command -v "$c" >/dev/null 2>&1 ||
+        [[ $c == */* && -e $c ]] || { [[ $c != */* ]] && command -v "$c" >/dev/null 2>&1; } ||
             skip_all "$c not found: install Debian package '$pkg' (scripts/deps/starttls.txt)"
     done
 }
@@ -48,11 +49,11 @@ st_check_reachable() {
         skip_all "user $2 cannot reach $1 (set TMPDIR to a directory others can traverse)"
 }
 
-# st_as USER CMD...: run CMD as USER (and USER's group of the same name).
+# st_as USER: set the array AS to the command prefix that runs a command as USER (and USER's
+# group of the same name), for start_server/start_bg: "${AS[@]}" CMD...
+AS=()
 st_as() {
-    local user=$1
-    shift
-    setpriv --reuid="$user" --regid="$user" --clear-groups -- "$@"
+    AS=(setpriv --reuid="$1" --regid="$1" --clear-groups --)
 }
 
 # st_wait_output FILE REGEX SECS NAME: wait until FILE matches, giving up early when the

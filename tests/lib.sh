@@ -50,15 +50,28 @@ _tap_result() {
         echo "ok $_tap_count - $desc$directive"
     else
         echo "not ok $_tap_count - $desc$directive"
-        [[ -z $TODO ]] && _tap_failed=$((_tap_failed + 1))
+        if [[ -z $TODO ]]; then
+            _tap_failed=$((_tap_failed + 1))
+            echo "#   Failed test '$desc' in ${0#"$TOP_DIR/"}" >&2
+        fi
     fi
     return "$status"
 }
 
-diag() { local line; while IFS= read -r line; do echo "# $line"; done <<< "$*"; }
+# diag MSG: diagnostics go to stderr, as with Test::More, so that prove shows
+# them even when not verbose (under a TODO, to stdout: expected failures stay
+# quiet). note MSG: comments on stdout (seen with prove -v).
+diag() {
+    local line
+    if [[ -n $TODO ]]; then note "$@"; return; fi
+    while IFS= read -r line; do echo "# $line"; done <<< "$*" >&2
+}
+note() { local line; while IFS= read -r line; do echo "# $line"; done <<< "$*"; }
 
-# diag_file FILE [LABEL]: show (the start of) a captured file, for post-mortems.
-diag_file() {
+# diag_file FILE [LABEL]: show a captured file (its head and tail if long),
+# for post-mortems.
+diag_file() { if [[ -n $TODO ]]; then _diag_file "$@"; else _diag_file "$@" >&2; fi; }
+_diag_file() {
     local f=$1 label=${2:-$1}
     local n
     if [[ -s $f ]]; then

@@ -58,9 +58,9 @@ check_program() {
     pct=$((total ? covered * 100 / total : 0))
     diag "$prog: $covered/$total spec options ($pct%)"
     missing=$(LC_ALL=C comm -23 "$spec_file" "$TMP/$prog.listed" | tr '\n' ' ')
-    [[ -n $missing ]] && diag "$prog: missing from -help: $missing" | fold -s -w 100 | sed '2,$s/^/# /'
+    [[ -n $missing ]] && diag "$(fold -s -w 100 <<< "$prog: missing from -help: $missing")"
     extra=$(LC_ALL=C comm -13 "$spec_file" "$TMP/$prog.listed" | tr '\n' ' ')
-    [[ -n $extra ]] && diag "$prog: listed but not in the spec: $extra"
+    [[ -n $extra ]] && diag "$(fold -s -w 100 <<< "$prog: listed but not in the spec: $extra")"
     pass "$prog: spec coverage reported ($covered/$total)"
 
     # Every listed option must get past the parser. First make sure the check

@@ -94,7 +94,7 @@ static int convert_arg(const struct opt_def *d, const char *arg, struct opt_val 
             opt_error("Can't parse \"%s\" as a number for option -%s", arg, d->name);
             return -1;
         }
-        if (val->num < 0) {
+        if (val->num <= 0) {
             opt_error("Non-positive number \"%s\" for option -%s", arg, d->name);
             return -1;
         }

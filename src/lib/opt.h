@@ -18,7 +18,7 @@ enum opt_kind {
     OPT_DIR,       /* "dir" */
     OPT_URI,       /* "uri" */
     OPT_INT,       /* "int": any int */
-    OPT_UINT,      /* "+int": an int >= 0 */
+    OPT_UINT,      /* "+int": a positive int (openssl refuses 0 too) */
     OPT_INTMAX,    /* "intmax": a 64-bit number (times) */
     OPT_FORMAT,    /* "PEM|DER" */
     OPT_KEYFORMAT, /* "format": PEM, DER, P12 or ENGINE */

@@ -62,6 +62,7 @@ static const struct parse_case cases[] = {
     {"missing value", {"-connect", NULL}, OPT_EXIT_FAIL},
     {"non-number for +int", {"-port", "abc", NULL}, OPT_EXIT_FAIL},
     {"negative for +int", {"-port", "-1", NULL}, OPT_EXIT_FAIL},
+    {"zero for +int", {"-keymatexportlen", "0", NULL}, OPT_EXIT_FAIL},
     {"number with junk", {"-verify", "3x", NULL}, OPT_EXIT_FAIL},
     {"int overflow", {"-verify", "99999999999", NULL}, OPT_EXIT_FAIL},
     {"bad format", {"-certform", "XYZ", NULL}, OPT_EXIT_FAIL},

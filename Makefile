@@ -84,22 +84,41 @@ test-san: san
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "# $$t"; $$t || exit 1; done
 
-# libFuzzer targets: clang with -fsanitize=fuzzer, linked against the library sources.
-FUZZ_CC    ?= clang
-FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc $(OPENSSL_CFLAGS) \
-              -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-FUZZ_BIN   := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
-FUZZ_SECONDS ?= 20
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRC)
-	@mkdir -p build-fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) $< $(LIB_SRC) $(OPENSSL_LIBS) -lpthread -o $@
+# libFuzzer targets (clang only). The library is compiled once with the fuzz flags into
+# build-fuzz/obj/ and each tests/fuzz/fuzz_NAME.c is linked against it. A parser that lives in a
+# program is reached by naming the program's folder in the target, on a line of its own:
+#     // FUZZ_EXTRA_SRC: src/client
+# which links that program's files minus main.c, as the unit tests do (a single file may be
+# named too, but a whole folder keeps linking as the program grows).
+# `make fuzz` runs every target FUZZ_SECONDS (default 300) and then replays its corpus; it and
+# tests/fuzz/fuzz.t share tests/fuzz/run.sh, which says more.
+FUZZ_CC      ?= clang
+FUZZ_FLAGS   := -std=c11 -D_GNU_SOURCE -g -O1 -Isrc $(OPENSSL_CFLAGS) \
+                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_LIBOBJ  := $(LIB_SRC:%.c=build-fuzz/obj/%.o)
+FUZZ_SECONDS ?= 300
+fuzz_extra_src = $(foreach w,$(shell sed -n 's|^// FUZZ_EXTRA_SRC:||p' tests/fuzz/$(1).c),\
+                   $(if $(filter %.c,$(w)),$(w),$(filter-out %/main.c,$(wildcard $(w)/*.c))))
+fuzz_extra_obj = $(patsubst %.c,build-fuzz/obj/%.o,$(call fuzz_extra_src,$(1)))
+
+build-fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MMD -MP -c $< -o $@
+
+# Objects make would otherwise delete as intermediates after each link.
+.SECONDARY: $(FUZZ_SRC:%.c=build-fuzz/obj/%.o) $(FUZZ_LIBOBJ) \
+            $(foreach f,$(FUZZ_SRC),$(call fuzz_extra_obj,$(basename $(notdir $(f)))))
+
+# Second expansion lets each target's prerequisites come from its own source file.
+.SECONDEXPANSION:
+build-fuzz/fuzz_%: build-fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIBOBJ) \
+                   $$(call fuzz_extra_obj,fuzz_$$*)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $^ $(OPENSSL_LIBS) -lpthread -o $@
+
 fuzz-build: $(FUZZ_BIN)
-fuzz: $(FUZZ_BIN)
-	@for f in $(FUZZ_BIN); do n=$${f#build-fuzz/fuzz_}; mkdir -p build-fuzz/corpus-$$n; \
-	    echo "# fuzzing $$n for $(FUZZ_SECONDS) s"; \
-	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 build-fuzz/corpus-$$n \
-	        $$(test -d tests/fuzz/corpus/$$n && echo tests/fuzz/corpus/$$n) 2>build-fuzz/$$n.log \
-	      || { tail -n 40 build-fuzz/$$n.log; exit 1; }; done
+fuzz: fuzz-build
+	tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
@@ -118,3 +137,4 @@ clean:
 	rm -rf build build-san build-fuzz
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find build-fuzz/obj -name '*.d' 2>/dev/null)

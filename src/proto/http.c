@@ -25,10 +25,11 @@ static size_t head_length(const char *buf, size_t len)
 enum http_parse http_parse_request(const char *buf, size_t len, struct http_request *req)
 {
     memset(req, 0, sizeof(*req));
-    for (size_t i = 0; i < len; i++)
-        if (buf[i] == '\0')
-            return HTTP_BAD;
     size_t head = head_length(buf, len);
+    /* Only the head is judged: bytes after it are a body or the next pipelined request, and
+     * must not change the answer depending on whether they arrived in the same read. */
+    if (memchr(buf, '\0', head ? head : len) != NULL)
+        return HTTP_BAD;
     if (head == 0)
         return len >= HTTP_MAX_REQUEST ? HTTP_BAD : HTTP_INCOMPLETE;
     if (head > HTTP_MAX_REQUEST)

@@ -57,6 +57,16 @@ def drain(conn, seconds=10.0):
         total += len(b)
 
 
+def answer_rest(conn, reply):
+    """What a plain-text server does with the bytes that follow a refusal (a client that tries
+    TLS anyway sends a ClientHello): answers them with one error line, then hangs up."""
+    try:
+        if conn.recv(4096):
+            conn.sendall(reply)
+    except (socket.timeout, OSError):
+        pass
+
+
 def tls_echo(conn, cert, key):
     """Speaks TLS from here on: reads one line and answers it, then waits for the close."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -75,7 +85,7 @@ def smtp_refuse(conn, cert, key):
     conn.sendall(b"250-scripted.test\r\n250-PIPELINING\r\n250 STARTTLS\r\n")
     recv_line(conn)  # STARTTLS
     conn.sendall(b"454 4.7.0 TLS not available due to local problem\r\n")
-    drain(conn)
+    answer_rest(conn, b"500 5.5.2 Error: command not recognized\r\n")
 
 
 def smtp_nostarttls(conn, cert, key):
@@ -85,12 +95,12 @@ def smtp_nostarttls(conn, cert, key):
     # openssl s_client sends STARTTLS anyway; answer as a server without it would.
     if recv_line(conn):
         conn.sendall(b"502 5.5.1 Error: command not implemented\r\n")
-    drain(conn)
+    answer_rest(conn, b"500 5.5.2 Error: command not recognized\r\n")
 
 
 def smtp_garbage(conn, cert, key):
     conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
-    drain(conn)
+    answer_rest(conn, b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
 
 
 def imap_nostarttls(conn, cert, key):
@@ -101,7 +111,7 @@ def imap_nostarttls(conn, cert, key):
     line = recv_line(conn)  # openssl's ". STARTTLS" anyway
     if line:
         conn.sendall(line.split(b" ", 1)[0] + b" BAD unknown command\r\n")
-    drain(conn)
+    answer_rest(conn, b"* BAD invalid command\r\n")
 
 
 def silent(conn, cert, key):

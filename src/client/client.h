@@ -8,14 +8,20 @@
 
 #include <openssl/ssl.h>
 
+/* How the target was named, for openssl's "intermixed protocol flags" check. */
+enum client_conn_kind { CONN_UNSET, CONN_INET, CONN_UNIX };
+
 struct client_config {
     struct tls_common common; /* first: the shared option tables write here */
 
     /* where to connect */
-    const char *connect; /* "host:port" from -connect or the positional argument */
+    const char *connect;     /* "host:port" from -connect or the positional argument */
     const char *host, *port; /* -host/-port (older spelling) */
     const char *bind, *unix_path, *proxy, *proxy_user, *proxy_pass;
-    int family; /* AF_UNSPEC, AF_INET (-4), AF_INET6 (-6) */
+    int family;              /* AF_UNSPEC, AF_INET (-4), AF_INET6 (-6) */
+    int family_flags;        /* how many of -4/-6 were given */
+    enum client_conn_kind conn_kind;
+    int conn_mixed;          /* -unix mixed with -connect/-host/-port/-4/-6 */
     const char *servername;
     int noservername;
     int connect_timeout, handshake_timeout; /* seconds; 0 = none */
@@ -29,7 +35,7 @@ struct client_config {
     const char *dane_tlsa_domain;
     struct strlist dane_tlsa_rrdata;
     int dane_ee_no_namechecks;
-    int ct, noct;
+    int ct;
     const char *ctlogfile;
 
     /* sessions */
@@ -37,11 +43,25 @@ struct client_config {
     int reconnect;
     const char *early_data;
 
+    /* SRP (deprecated in OpenSSL 3.0, still in its libssl) and the client certificate engine */
+    const char *srpuser, *srppass;
+    int srp_lateuser, srp_moregroups, srp_strength;
+    const char *ssl_client_engine;
+
+    /* derived: the -psk_session session, loaded with the context */
+    SSL_SESSION *psk_sess;
+
     /* output and interaction */
-    int showcerts, prexit, nocommands, no_ign_eof;
-    unsigned int serverinfo_types[32];
+    int showcerts, prexit, nocommands;
+    unsigned int serverinfo_types[100];
     int serverinfo_count;
     int maxfraglen, fallback_scsv;
+};
+
+/* What the callbacks learn about one connection; the SSL's app data points to it. */
+struct client_conn {
+    int tickets;    /* sessions received (TLS 1.3 tickets, or the TLS 1.2 session) */
+    int npn_status; /* 0 until the server offered NPN, then OPENSSL_NPN_NEGOTIATED/_NO_OVERLAP */
 };
 
 extern const struct opt_prog client_prog;
@@ -51,28 +71,59 @@ void client_config_free(struct client_config *cfg);
 /* Checks option combinations and fills derived values. Returns 0 or -1 (reported). */
 int client_config_finish(struct client_config *cfg);
 
-/* The client's SSL_CTX: common settings plus identity, verification mode, ALPN, sessions.
- * NULL on failure (reported). */
+/* The client's SSL_CTX: common settings plus identity, verification mode, ALPN/NPN, PSK, SRP,
+ * CT, OCSP stapling, custom extensions and the session callbacks. NULL on failure (reported). */
 SSL_CTX *client_ctx_new(struct client_config *cfg);
 
+/* The config a client context was made from. */
+const struct client_config *client_ctx_config(const SSL_CTX *ctx);
+
 /* The host and port to reach (malloc'd), from -connect, the target, -host/-port, or
- * localhost:4433. Returns 0 or -1 (reported). */
+ * localhost:4433. *host is NULL when no host was named at all. Returns 0 or -1 (reported). */
 int client_target(const struct client_config *cfg, char **host, char **port);
 
-/* Opens the transport (TCP, Unix socket, proxy, STARTTLS) and returns its fd, or -1 after
- * printing why. */
+/* The SNI to send by the manual's rules: -servername if given; none with -noservername; else
+ * the target host when it looks like a DNS name (two or more labels, not an address), or
+ * "localhost" when no host was named; with -proxy the target host as given. malloc'd, NULL
+ * for none. */
+char *client_default_servername(const struct client_config *cfg);
+
+/* Opens the transport (TCP, UDP for DTLS, Unix socket, proxy tunnel, STARTTLS dialogue) and
+ * returns its fd (blocking), or -1 after printing why. */
 int client_connect(const struct client_config *cfg);
 
-/* One whole connection: handshake, report, then relaying stdin and the peer until one side
- * ends. Returns the process exit status. */
-int client_session(struct client_config *cfg, SSL_CTX *ctx);
+/* Puts the transport under ssl: a socket BIO, or a connected datagram BIO for DTLS (with -mtu
+ * and -timeout), under -nbio_test's filter. Returns 0 or -1 (reported). */
+int client_attach_transport(const struct client_config *cfg, SSL *ssl, int fd);
+
+/* The whole run: every connection (-reconnect makes six), each with its report, then the
+ * interactive session. Returns the process exit status. */
+int client_run(struct client_config *cfg, SSL_CTX *ctx);
+
+/* Relays stdin to the peer and the peer to stdout on a connected ssl until one side ends,
+ * handling the command letters and printing openssl's chatter ("read R BLOCK", "closed",
+ * "DONE", the -prexit report after each renegotiation). Returns the exit status openssl
+ * gives for that ending. */
+int client_interact(const struct client_config *cfg, SSL *ssl, int fd);
+
+/* Prints the connection report to the client's output (nothing under -quiet): the full one
+ * when full is set, else the short form reconnections print. */
+void client_report(const struct client_config *cfg, SSL *ssl, int full);
 
 /* "h2,http/1.1" in the length-prefixed wire form (OPENSSL_free it); NULL when malformed. */
 unsigned char *client_protos_wire(const char *list, unsigned int *outlen);
 
-/* DANE: enables it on ssl from -dane_tlsa_* (0 or -1 reported), and reports the match. */
+/* DANE: enables it on ssl from -dane_tlsa_* (0, or -1 reported). */
 int client_dane_setup(const struct client_config *cfg, SSL_CTX *ctx, SSL *ssl);
-void client_dane_report(const struct client_config *cfg, SSL *ssl);
+
+/* -psk/-psk_identity/-psk_session: the TLS 1.2 PSK callback and the TLS 1.3 external PSK
+ * session. Returns 0 (also when not asked for), or -1 (reported). */
+int client_psk_setup(struct client_config *cfg, SSL_CTX *ctx);
+
+/* SRP and -ssl_client_engine, kept apart because they use APIs OpenSSL 3.0 deprecates.
+ * Each returns 0 (also when not asked for), or -1 (reported). */
+int client_srp_setup(const struct client_config *cfg, SSL_CTX *ctx);
+int client_engine_setup(const struct client_config *cfg, SSL_CTX *ctx);
 
 /* Output options in the form the printers take. */
 struct print_opts client_print_opts(const struct client_config *cfg);

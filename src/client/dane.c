@@ -1,89 +1,106 @@
-/* DANE for s_client: TLSA records from -dane_tlsa_rrdata, checked by libssl, and the
- * "DANE TLSA ... matched ..." report. */
+/* DANE for s_client: the TLSA records of -dane_tlsa_rrdata, checked by libssl. The match is
+ * reported with the verification result (print_verify_detail). */
 #include "client/client.h"
 #include "lib/err.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/x509v3.h>
 
-/* Parses "usage selector mtype hexdata" into its parts. Returns 0 or -1. */
-static int parse_rrdata(const char *text, unsigned char *usage, unsigned char *selector,
-                        unsigned char *mtype, unsigned char **data, long *len)
+/* One 0-255 field followed by white space; advances *p past both. */
+static int parse_u8(const char **p, uint8_t *out)
 {
-    unsigned int u, s, m;
-    int consumed = 0;
-    if (sscanf(text, "%u %u %u %n", &u, &s, &m, &consumed) != 3 || u > 255 || s > 255 ||
-        m > 255)
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(*p, &end, 10);
+    if (errno != 0 || end == *p || v < 0 || v > 255 || !isspace((unsigned char)*end))
         return -1;
-    *usage = (unsigned char)u;
-    *selector = (unsigned char)s;
-    *mtype = (unsigned char)m;
-    *data = OPENSSL_hexstr2buf(text + consumed, len);
-    return *data == NULL ? -1 : 0;
+    *out = (uint8_t)v;
+    while (isspace((unsigned char)*end))
+        end++;
+    *p = end;
+    return 0;
+}
+
+/* The hex data, white space allowed between digits. Returns a malloc'd buffer or NULL. */
+static unsigned char *parse_hex(const char *p, size_t *len)
+{
+    size_t n = strlen(p);
+    unsigned char *buf = OPENSSL_malloc(n / 2 + 1);
+    size_t got = 0;
+    int high = -1;
+    if (buf == NULL)
+        return NULL;
+    for (; *p != '\0'; p++) {
+        if (isspace((unsigned char)*p))
+            continue;
+        int v = OPENSSL_hexchar2int((unsigned char)*p);
+        if (v < 0)
+            goto bad;
+        if (high < 0) {
+            high = v;
+        } else {
+            buf[got++] = (unsigned char)(high << 4 | v);
+            high = -1;
+        }
+    }
+    if (high >= 0 || got == 0)
+        goto bad;
+    *len = got;
+    return buf;
+bad:
+    OPENSSL_free(buf);
+    return NULL;
+}
+
+/* Adds one "usage selector mtype hex" record. Returns 1 if usable, 0 if not (warned). */
+static int add_rrdata(SSL *ssl, const char *rr)
+{
+    uint8_t usage, selector, mtype;
+    const char *p = rr, *field = "usage";
+    size_t len = 0;
+    unsigned char *data = NULL;
+    if (parse_u8(&p, &usage) < 0)
+        goto bad;
+    field = "selector";
+    if (parse_u8(&p, &selector) < 0)
+        goto bad;
+    field = "mtype";
+    if (parse_u8(&p, &mtype) < 0)
+        goto bad;
+    field = "data";
+    if ((data = parse_hex(p, &len)) == NULL)
+        goto bad;
+    int rc = SSL_dane_tlsa_add(ssl, usage, selector, mtype, data, len);
+    OPENSSL_free(data);
+    if (rc <= 0) {
+        err_ssl("warning: %s TLSA rrdata: %s", rc == 0 ? "unusable" : "error loading", rr);
+        return 0;
+    }
+    return 1;
+bad:
+    err_msg("warning: bad TLSA %s field in: %s", field, rr);
+    return 0;
 }
 
 int client_dane_setup(const struct client_config *cfg, SSL_CTX *ctx, SSL *ssl)
 {
-    if (SSL_CTX_dane_enable(ctx) <= 0 || SSL_dane_enable(ssl, cfg->dane_tlsa_domain) <= 0) {
-        err_ssl("cannot enable DANE for \"%s\"", cfg->dane_tlsa_domain);
+    (void)ctx;
+    if (SSL_dane_enable(ssl, cfg->dane_tlsa_domain) <= 0) {
+        err_ssl("cannot enable DANE TLSA authentication for \"%s\"", cfg->dane_tlsa_domain);
+        return -1;
+    }
+    size_t usable = 0;
+    for (size_t i = 0; i < cfg->dane_tlsa_rrdata.n; i++)
+        usable += (size_t)add_rrdata(ssl, cfg->dane_tlsa_rrdata.v[i]);
+    if (usable == 0) {
+        err_msg("failed to import any TLSA records");
         return -1;
     }
     if (cfg->dane_ee_no_namechecks)
         SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
-    if (cfg->dane_tlsa_rrdata.n == 0) {
-        err_msg("-dane_tlsa_domain needs at least one -dane_tlsa_rrdata");
-        return -1;
-    }
-    size_t usable = 0;
-    for (size_t i = 0; i < cfg->dane_tlsa_rrdata.n; i++) {
-        const char *rr = cfg->dane_tlsa_rrdata.v[i];
-        unsigned char u, s, m, *data = NULL;
-        long len = 0;
-        if (parse_rrdata(rr, &u, &s, &m, &data, &len) < 0) {
-            err_msg("bad -dane_tlsa_rrdata \"%s\": expected \"usage selector mtype hex\"", rr);
-            return -1;
-        }
-        int rc = SSL_dane_tlsa_add(ssl, u, s, m, data, (size_t)len);
-        OPENSSL_free(data);
-        if (rc < 0) {
-            err_ssl("bad -dane_tlsa_rrdata \"%s\"", rr);
-            return -1;
-        }
-        if (rc > 0)
-            usable++;
-        else
-            err_warn("unusable TLSA record ignored: %s", rr);
-    }
-    if (usable == 0) {
-        err_msg("none of the TLSA records is usable");
-        return -1;
-    }
     return 0;
-}
-
-void client_dane_report(const struct client_config *cfg, SSL *ssl)
-{
-    uint8_t usage, selector, mtype;
-    unsigned const char *data = NULL;
-    size_t dlen = 0;
-    EVP_PKEY *mspki = NULL;
-    if (cfg->common.quiet && !cfg->common.brief)
-        return;
-    FILE *out = cfg->common.brief ? stderr : stdout;
-    int depth = SSL_get0_dane_authority(ssl, NULL, &mspki);
-    if (depth < 0) {
-        fprintf(out, "DANE TLSA: no match\n");
-        return;
-    }
-    SSL_get0_dane_tlsa(ssl, &usage, &selector, &mtype, &data, &dlen);
-    fprintf(out, "DANE TLSA %d %d %d ", usage, selector, mtype);
-    size_t shown = dlen > 12 ? 12 : dlen;
-    for (size_t i = 0; i < shown; i++)
-        fprintf(out, "%02X", data[i]);
-    fprintf(out, "%s %s at depth %d\n", dlen > 12 ? "..." : "",
-            mspki != NULL ? "signed the certificate" : depth ? "matched TA certificate"
-                                                             : "matched EE certificate",
-            depth);
 }

@@ -42,7 +42,7 @@ int main(int argc, char **argv)
         goto done;
     if ((ctx = client_ctx_new(&cfg)) == NULL)
         goto done;
-    status = client_session(&cfg, ctx);
+    status = client_run(&cfg, ctx);
     if (tls_lib_finish(&cfg.common) < 0 && status == 0)
         status = 1;
 done:

@@ -1,19 +1,46 @@
-/* s_client's option table: every option declared once, grouped as -help shows them. */
+/* s_client's option table: every option declared once, grouped as -help shows them, and the
+ * checks of combinations openssl refuses. */
 #include "client/client.h"
 #include "lib/err.h"
 #include "lib/tlsopts.h"
 
+#include <ctype.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
 #define F(member) offsetof(struct client_config, member)
 
+/* Records which kind of target an option names; openssl refuses -unix mixed with the
+ * internet ones. */
+static void note_conn_kind(struct client_config *c, enum client_conn_kind kind)
+{
+    if (c->conn_kind != CONN_UNSET && c->conn_kind != kind)
+        c->conn_mixed = 1;
+    c->conn_kind = kind;
+}
+
 static int set_family(void *cfg, const struct opt_def *def, const struct opt_val *val)
 {
+    struct client_config *c = cfg;
     (void)val;
-    ((struct client_config *)cfg)->family = (int)def->aux;
+    c->family = (int)def->aux;
+    c->family_flags++;
+    note_conn_kind(c, CONN_INET);
     return 0;
+}
+
+static int set_inet_str(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    note_conn_kind(cfg, CONN_INET);
+    return opt_set_str(cfg, def, val);
+}
+
+static int set_unix(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    note_conn_kind(cfg, CONN_UNIX);
+    return opt_set_str(cfg, def, val);
 }
 
 static int set_verify(void *cfg, const struct opt_def *def, const struct opt_val *val)
@@ -22,6 +49,9 @@ static int set_verify(void *cfg, const struct opt_def *def, const struct opt_val
     (void)def;
     c->common.verify_depth = (int)val->num;
     c->verify_given = 1;
+    /* openssl says so as it parses, so an earlier -quiet or -brief silences it */
+    if (!c->common.quiet)
+        fprintf(stderr, "verify depth is %d\n", c->common.verify_depth);
     return 0;
 }
 
@@ -44,9 +74,21 @@ static int set_brief(void *cfg, const struct opt_def *def, const struct opt_val 
     return 0;
 }
 
+static int set_psk(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    for (const char *p = val->str; *p != '\0'; p++) {
+        if (!isxdigit((unsigned char)*p)) {
+            opt_error("-psk: not a hex number: '%s'", val->str);
+            return -1;
+        }
+    }
+    return opt_set_str(cfg, def, val);
+}
+
 static int set_serverinfo(void *cfg, const struct opt_def *def, const struct opt_val *val)
 {
     struct client_config *c = cfg;
+    const int max = (int)(sizeof(c->serverinfo_types) / sizeof(c->serverinfo_types[0]));
     (void)def;
     c->serverinfo_count = 0;
     for (const char *p = val->str; *p != '\0';) {
@@ -57,8 +99,7 @@ static int set_serverinfo(void *cfg, const struct opt_def *def, const struct opt
             goto bad;
         memcpy(num, p, len);
         num[len] = '\0';
-        if (opt_parse_ll(num, 0, 65535, &v) < 0 ||
-            c->serverinfo_count >= (int)(sizeof(c->serverinfo_types) / sizeof(unsigned int)))
+        if (opt_parse_ll(num, 0, 65535, &v) < 0 || c->serverinfo_count >= max)
             goto bad;
         c->serverinfo_types[c->serverinfo_count++] = (unsigned int)v;
         p += len;
@@ -67,8 +108,8 @@ static int set_serverinfo(void *cfg, const struct opt_def *def, const struct opt
     }
     return 0;
 bad:
-    opt_error("-serverinfo: expected comma-separated extension numbers (0-65535), got \"%s\"",
-              val->str);
+    opt_error("-serverinfo: expected up to %d comma-separated extension numbers (0-65535), "
+              "got \"%s\"", max, val->str);
     return -1;
 }
 
@@ -87,7 +128,10 @@ static int set_maxfraglen(void *cfg, const struct opt_def *def, const struct opt
 {
     (void)def;
     switch (val->num) {
-    case 512: case 1024: case 2048: case 4096:
+    case 512:
+    case 1024:
+    case 2048:
+    case 4096:
         ((struct client_config *)cfg)->maxfraglen = (int)val->num;
         return 0;
     default:
@@ -96,20 +140,21 @@ static int set_maxfraglen(void *cfg, const struct opt_def *def, const struct opt
     }
 }
 
-static int set_connect(void *cfg, const struct opt_def *def, const struct opt_val *val)
+static int set_srp_strength(void *cfg, const struct opt_def *def, const struct opt_val *val)
 {
-    (void)def;
-    ((struct client_config *)cfg)->connect = val->str;
-    return 0;
+    /* openssl announces it while parsing */
+    fprintf(stderr, "SRP minimal length for N is %lld\n", val->num);
+    return opt_set_int(cfg, def, val);
 }
 
 static int positional(void *cfg, const char *arg)
 {
     struct client_config *c = cfg;
     if (c->connect != NULL) {
-        opt_error("Cannot supply both a target and -connect, or two targets (\"%s\")", arg);
+        opt_error("cannot provide both -connect option and target parameter (\"%s\")", arg);
         return -1;
     }
+    note_conn_kind(c, CONN_INET);
     c->connect = arg;
     return 0;
 }
@@ -118,20 +163,22 @@ static const struct opt_def client_general[] = {
     OPT_ROW_SECTION("General options"),
     {"help", OPT_HELP, NULL, 0, 0, "Display this summary"},
     {"version", OPT_VERSION, NULL, 0, 0, "Print our version and the linked OpenSSL version"},
-    {"ct", OPT_FLAG, opt_set_true, F(ct), 0, "Request and parse SCTs (also enables OCSP stapling)"},
-    {"noct", OPT_FLAG, opt_set_true, F(noct), 0, "Do not request or parse SCTs (default)"},
+    {"ssl_client_engine", OPT_STRING, opt_set_str, F(ssl_client_engine), 0,
+     "Specify engine to be used for client certificate operations"},
+    {"ct", OPT_FLAG, opt_set_const, F(ct), 1, "Request and parse SCTs (also enables OCSP stapling)"},
+    {"noct", OPT_FLAG, opt_set_const, F(ct), 0, "Do not request or parse SCTs (default)"},
     {"ctlogfile", OPT_INFILE, opt_set_str, F(ctlogfile), 0, "CT log list CONF file"},
     OPT_ROW_SECTION("Network options"),
-    {"host", OPT_STRING, opt_set_str, F(host), 0, "Use -connect instead"},
-    {"port", OPT_UINT, opt_set_str, F(port), 0, "Use -connect instead"},
-    {"connect", OPT_STRING, set_connect, 0, 0, "TCP/IP where to connect; default: 4433"},
+    {"host", OPT_STRING, set_inet_str, F(host), 0, "Use -connect instead"},
+    {"port", OPT_UINT, set_inet_str, F(port), 0, "Use -connect instead"},
+    {"connect", OPT_STRING, set_inet_str, F(connect), 0, "TCP/IP where to connect; default: 4433"},
     {"bind", OPT_STRING, opt_set_str, F(bind), 0, "bind local address for connection"},
     {"proxy", OPT_STRING, opt_set_str, F(proxy), 0,
      "Connect to via specified proxy to the real server"},
     {"proxy_user", OPT_STRING, opt_set_str, F(proxy_user), 0, "UserID for proxy authentication"},
     {"proxy_pass", OPT_STRING, opt_set_str, F(proxy_pass), 0,
      "Proxy authentication password source"},
-    {"unix", OPT_STRING, opt_set_str, F(unix_path), 0,
+    {"unix", OPT_STRING, set_unix, F(unix_path), 0,
      "Connect over the specified Unix-domain socket"},
     {"4", OPT_FLAG, set_family, 0, AF_INET, "Use IPv4 only"},
     {"6", OPT_FLAG, set_family, 0, AF_INET6, "Use IPv6 only"},
@@ -156,7 +203,8 @@ static const struct opt_def client_general[] = {
      "Client certificate chain file (in PEM format)"},
     {"build_chain", OPT_FLAG, opt_set_true, CFIELD(id.build_chain), 0,
      "Build client certificate chain"},
-    {"key", OPT_STRING, opt_set_str, CFIELD(id.key), 0, "Private key file to use; default: -cert file"},
+    {"key", OPT_STRING, opt_set_str, CFIELD(id.key), 0,
+     "Private key file to use; default: -cert file"},
     {"keyform", OPT_KEYFORMAT, opt_set_int, CFIELD(id.keyform), 0,
      "Key format (PEM/DER/P12); detected automatically"},
     {"pass", OPT_STRING, opt_set_str, CFIELD(id.pass), 0,
@@ -172,7 +220,7 @@ static const struct opt_def client_general[] = {
     {"dane_ee_no_namechecks", OPT_FLAG, opt_set_true, F(dane_ee_no_namechecks), 0,
      "Disable name checks when matching DANE-EE(3) TLSA records"},
     {"psk_identity", OPT_STRING, opt_set_str, CFIELD(psk_identity), 0, "PSK identity"},
-    {"psk", OPT_STRING, opt_set_str, CFIELD(psk), 0, "PSK in hex (without 0x)"},
+    {"psk", OPT_STRING, set_psk, CFIELD(psk), 0, "PSK in hex (without 0x)"},
     {"psk_session", OPT_INFILE, opt_set_str, CFIELD(psk_session), 0,
      "File to read PSK SSL session from"},
     {"name", OPT_STRING, opt_set_str, F(starttls_name), 0,
@@ -187,7 +235,7 @@ static const struct opt_def client_general[] = {
     {"quiet", OPT_FLAG, set_quiet, 0, 0, "No s_client output"},
     {"ign_eof", OPT_FLAG, opt_set_true, CFIELD(ign_eof), 0,
      "Ignore input eof (default when -quiet)"},
-    {"no_ign_eof", OPT_FLAG, opt_set_true, F(no_ign_eof), 0, "Don't ignore input eof"},
+    {"no_ign_eof", OPT_FLAG, opt_set_false, CFIELD(ign_eof), 0, "Don't ignore input eof"},
     {"starttls", OPT_STRING, opt_set_str, F(starttls), 0,
      "Use the appropriate STARTTLS command before starting TLS"},
     {"xmpphost", OPT_STRING, opt_set_str, F(starttls_name), 0,
@@ -195,7 +243,7 @@ static const struct opt_def client_general[] = {
     {"brief", OPT_FLAG, set_brief, 0, 0,
      "Restrict output to brief summary of connection parameters"},
     {"prexit", OPT_FLAG, opt_set_true, F(prexit), 0,
-     "Print session information when the program exits"},
+     "Print session information after each (re)negotiation and when the program exits"},
     {"handshake_timeout", OPT_UINT, opt_set_int, F(handshake_timeout), 0,
      "Seconds allowed for STARTTLS and the TLS handshake (default: no limit)"},
     OPT_ROW_SECTION("Debug options"),
@@ -242,6 +290,15 @@ static const struct opt_def client_general[] = {
      "Enable post-handshake-authentication"},
     {"use_srtp", OPT_STRING, opt_set_str, CFIELD(use_srtp), 0,
      "Offer SRTP key management with a colon-separated profile list"},
+    {"srpuser", OPT_STRING, opt_set_str, F(srpuser), 0,
+     "(deprecated) SRP authentication for 'user'"},
+    {"srppass", OPT_STRING, opt_set_str, F(srppass), 0, "(deprecated) Password for 'user'"},
+    {"srp_lateuser", OPT_FLAG, opt_set_true, F(srp_lateuser), 0,
+     "(deprecated) SRP username into second ClientHello message"},
+    {"srp_moregroups", OPT_FLAG, opt_set_true, F(srp_moregroups), 0,
+     "(deprecated) Tolerate other than the known g N values."},
+    {"srp_strength", OPT_UINT, set_srp_strength, F(srp_strength), 0,
+     "(deprecated) Minimal length in bits for N"},
     OPT_ROW_END,
 };
 
@@ -260,42 +317,62 @@ void client_config_init(struct client_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
     tls_common_init(&cfg->common, ROLE_CLIENT);
     cfg->family = AF_UNSPEC;
+    cfg->srp_strength = 1024;
 }
 
 void client_config_free(struct client_config *cfg)
 {
+    SSL_SESSION_free(cfg->psk_sess);
+    cfg->psk_sess = NULL;
     strlist_free(&cfg->dane_tlsa_rrdata);
     tls_common_free(&cfg->common);
 }
 
+/* Combinations openssl refuses, with its reasons. Returns 0 or -1 (reported). */
+static int check_conflicts(const struct client_config *cfg)
+{
+    const struct tls_common *c = &cfg->common;
+    const char *why = NULL;
+    if (cfg->conn_mixed)
+        why = "Intermixed protocol flags (unix and internet domains)";
+    else if (cfg->family_flags >= 2)
+        why = "Can't use both -4 and -6";
+    else if (c->version_flags > 1)
+        why = "Cannot supply multiple protocol flags";
+    else if (c->version_flags == 1 && c->no_version_flags > 0)
+        why = "Cannot supply both a protocol flag and '-no_<prot>'";
+    else if (cfg->servername != NULL && cfg->noservername)
+        why = "Can't use -servername and -noservername together";
+    else if (cfg->dane_tlsa_domain != NULL && cfg->noservername)
+        why = "Can't use -dane_tlsa_domain and -noservername together";
+    else if (cfg->dane_tlsa_domain == NULL && cfg->dane_tlsa_rrdata.n > 0)
+        why = "DANE TLSA authentication requires the -dane_tlsa_domain option";
+    else if (cfg->dane_tlsa_domain != NULL && cfg->dane_tlsa_rrdata.n == 0)
+        why = "DANE TLSA authentication requires at least one -dane_tlsa_rrdata option";
+    else if (c->min_version == TLS1_3_VERSION && c->nextprotoneg != NULL)
+        why = "Cannot supply -nextprotoneg with TLSv1.3";
+    else if (cfg->proxy != NULL && cfg->connect == NULL && cfg->host == NULL)
+        why = "-proxy requires use of -connect or target parameter";
+    else if (cfg->proxy != NULL && cfg->unix_path != NULL)
+        why = "Can't use -proxy with -unix";
+    else if (cfg->proxy_pass != NULL && cfg->proxy_user == NULL)
+        why = "Must specify -proxy_user with -proxy_pass";
+    else if (cfg->unix_path != NULL && c->dtls)
+        why = "Can't use unix sockets and datagrams together";
+    else if (c->dtls && cfg->proxy != NULL)
+        why = "Can't use -proxy with DTLS";
+    else if (c->id.key != NULL && c->id.cert == NULL)
+        why = "-key needs -cert";
+    if (why != NULL) {
+        err_msg("%s", why);
+        return -1;
+    }
+    return 0;
+}
+
 int client_config_finish(struct client_config *cfg)
 {
-    struct tls_common *c = &cfg->common;
-    if (cfg->no_ign_eof)
-        c->ign_eof = 0;
-    if (cfg->servername != NULL && cfg->noservername) {
-        err_msg("Can't use -servername and -noservername together");
-        return -1;
-    }
-    if (cfg->dane_tlsa_domain != NULL && cfg->noservername) {
-        err_msg("Can't use -dane_tlsa_domain and -noservername together");
-        return -1;
-    }
-    if (cfg->unix_path != NULL && (cfg->connect != NULL || cfg->proxy != NULL)) {
-        err_msg("Can't use -unix with -connect or -proxy");
-        return -1;
-    }
-    if (cfg->proxy_user != NULL && cfg->proxy == NULL) {
-        err_msg("-proxy_user needs -proxy");
-        return -1;
-    }
-    if (c->id.key != NULL && c->id.cert == NULL) {
-        err_msg("-key needs -cert");
-        return -1;
-    }
-    if (cfg->ct && cfg->noct)
-        cfg->ct = 0;
-    return 0;
+    return check_conflicts(cfg);
 }
 
 struct print_opts client_print_opts(const struct client_config *cfg)

@@ -1,77 +1,97 @@
-/* One client connection from TCP connect to close: SNI and session set-up, the handshake, the
- * report, then the relay between stdin/stdout and the peer. */
+/* The connections of one s_client run: set-up, transport, STARTTLS, early data, handshake,
+ * report; then either the next -reconnect or the interactive session; then the orderly close.
+ * The chatter and its order follow openssl 3.0 (CONNECTED, "drop connection and then
+ * reconnect", the report after a failed handshake, -prexit's report at exit). */
 #include "client/client.h"
 #include "lib/err.h"
 #include "lib/net.h"
-#include "lib/relay.h"
 #include "lib/trace.h"
+#include "proto/starttls.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-/* SNI as the manual says: -servername if given; else the -connect host when it is a DNS name
- * (not an address); "localhost" when nothing was given; nothing with -noservername. */
-static char *pick_servername(const struct client_config *cfg)
+/* -reconnect makes this many connections after the first, as openssl's does. */
+#define RECONNECTS 5
+/* How long a -reconnect waits for a TLS 1.3 ticket before dropping the connection. */
+#define TICKET_WAIT_MS 2000
+/* How long the close waits for what the server still sends, as openssl does. */
+#define DRAIN_MS 500
+
+/* What one connection ended with. */
+enum conn_result { CONN_FAILED, CONN_DROPPED, CONN_FINISHED };
+
+static BIO *client_out(SSL_CTX *ctx)
 {
-    if (cfg->noservername)
-        return NULL;
-    if (cfg->servername != NULL)
-        return strdup(cfg->servername);
-    if (cfg->unix_path != NULL)
-        return NULL;
-    char *host = NULL, *port = NULL;
-    if (client_target(cfg, &host, &port) < 0)
-        return NULL;
-    free(port);
-    unsigned char addr[16];
-    if (host != NULL && (inet_pton(AF_INET, host, addr) == 1 || inet_pton(AF_INET6, host, addr) == 1)) {
-        free(host);
-        return NULL;
-    }
-    return host;
+    return trace_out(ctx);
+}
+
+void client_report(const struct client_config *cfg, SSL *ssl, int full)
+{
+    BIO *out = client_out(SSL_get_SSL_CTX(ssl));
+    const struct client_conn *conn = SSL_get_app_data(ssl);
+    if (out == NULL)
+        return;
+    struct print_opts po = client_print_opts(cfg);
+    print_client_report(out, ssl, &po, !full, conn != NULL ? conn->npn_status : 0);
+}
+
+/* -brief: "CONNECTION ESTABLISHED" and the summary, on stderr. */
+static void brief_report(const struct client_config *cfg, SSL *ssl)
+{
+    BIO *err = BIO_new_fp(stderr, BIO_NOCLOSE);
+    if (err == NULL)
+        return;
+    struct print_opts po = client_print_opts(cfg);
+    print_brief(err, ssl, &po);
+    BIO_free(err);
 }
 
 static SSL_SESSION *read_session(const char *path)
 {
     BIO *b = BIO_new_file(path, "r");
-    SSL_SESSION *s = b ? PEM_read_bio_SSL_SESSION(b, NULL, NULL, NULL) : NULL;
+    if (b == NULL) {
+        err_ssl("cannot open the session file \"%s\"", path);
+        return NULL;
+    }
+    SSL_SESSION *s = PEM_read_bio_SSL_SESSION(b, NULL, NULL, NULL);
     BIO_free(b);
     if (s == NULL)
         err_ssl("cannot read a TLS session from \"%s\"", path);
     return s;
 }
 
-/* A configured SSL for fd, or NULL (reported). */
-static SSL *client_ssl_new(struct client_config *cfg, SSL_CTX *ctx, int fd, SSL_SESSION *resume)
+/* A configured SSL (no transport yet), or NULL (reported). */
+static SSL *client_ssl_new(const struct client_config *cfg, SSL_CTX *ctx, SSL_SESSION *resume,
+                           struct client_conn *conn)
 {
     SSL *ssl = SSL_new(ctx);
     char *sni = NULL;
-    if (ssl == NULL || !SSL_set_fd(ssl, fd)) {
+    if (ssl == NULL) {
         err_ssl("cannot create a TLS connection");
         goto fail;
     }
-    sni = pick_servername(cfg);
+    SSL_set_app_data(ssl, conn);
+    if (cfg->common.enable_pha)
+        SSL_set_post_handshake_auth(ssl, 1);
+    if (resume != NULL && !SSL_set_session(ssl, resume)) {
+        err_ssl("cannot resume the session");
+        goto fail;
+    }
+    sni = client_default_servername(cfg);
     if (sni != NULL && !SSL_set_tlsext_host_name(ssl, sni)) {
         err_ssl("cannot use \"%s\" as server name", sni);
         goto fail;
     }
     if (cfg->dane_tlsa_domain != NULL && client_dane_setup(cfg, ctx, ssl) < 0)
-        goto fail;
-    if (resume != NULL && !SSL_set_session(ssl, resume)) {
-        err_ssl("cannot resume the session");
-        goto fail;
-    }
-    if (cfg->common.enable_pha)
-        SSL_set_post_handshake_auth(ssl, 1);
-    if (trace_setup_ssl(ssl, &cfg->common) < 0)
         goto fail;
     free(sni);
     return ssl;
@@ -81,156 +101,280 @@ fail:
     return NULL;
 }
 
-/* Drives SSL_connect on a non-blocking socket, bounded by -handshake_timeout when given.
- * Returns 1 on success, else the failing SSL_connect return. */
-static int do_handshake(SSL *ssl, int fd, int timeout_s)
+static int run_starttls(const struct client_config *cfg, int fd)
 {
-    time_t deadline = timeout_s > 0 ? time(NULL) + timeout_s : 0;
+    char *host = NULL, *port = NULL, why[512];
+    int ret = -1;
+    if (client_target(cfg, &host, &port) < 0)
+        return -1;
+    struct starttls_opts so = {cfg->starttls, cfg->starttls_name, host ? host : "localhost",
+                               cfg->handshake_timeout * 1000, NULL, NULL, NULL};
+    if (starttls_negotiate(fd, &so, why, sizeof(why)) < 0)
+        err_msg("%s", why);
+    else
+        ret = 0;
+    free(host);
+    free(port);
+    return ret;
+}
+
+/* Waits until fd is ready for what SSL asked for (or an async job is), bounded by deadline
+ * (0: none) and by the DTLS retransmission timer. Returns 0, or -1 on timeout. */
+static int wait_for(SSL *ssl, int fd, int err, time_t deadline)
+{
+    struct pollfd pfd = {fd, err == SSL_ERROR_WANT_WRITE ? POLLOUT : POLLIN, 0};
+    int wait_ms = -1;
+    struct timeval tv;
+    if (err == SSL_ERROR_WANT_ASYNC) {
+        size_t n = 0;
+        OSSL_ASYNC_FD afd;
+        if (SSL_get_all_async_fds(ssl, NULL, &n) && n == 1 &&
+            SSL_get_all_async_fds(ssl, &afd, &n))
+            pfd.fd = afd;
+        else
+            wait_ms = 10;
+    }
+    if (SSL_is_dtls(ssl) && DTLSv1_get_timeout(ssl, &tv))
+        wait_ms = (int)(tv.tv_sec * 1000 + tv.tv_usec / 1000);
+    if (deadline != 0) {
+        long left = (long)(deadline - time(NULL));
+        if (left <= 0)
+            return -1;
+        if (wait_ms < 0 || wait_ms > left * 1000)
+            wait_ms = (int)left * 1000;
+    }
+    int rc;
+    do {
+        rc = poll(&pfd, 1, wait_ms);
+    } while (rc < 0 && errno == EINTR);
+    if (rc == 0 && SSL_is_dtls(ssl))
+        DTLSv1_handle_timeout(ssl);
+    return rc == 0 && deadline != 0 && time(NULL) >= deadline ? -1 : 0;
+}
+
+/* Sends -early_data's file as 0-RTT data, when the session to resume allows early data. */
+static int send_early_data(const struct client_config *cfg, SSL *ssl, int fd)
+{
+    SSL_SESSION *sess = SSL_get0_session(ssl);
+    if (cfg->early_data == NULL)
+        return 0;
+    if (!(sess != NULL && SSL_SESSION_get_max_early_data(sess) > 0) &&
+        !(cfg->psk_sess != NULL && SSL_SESSION_get_max_early_data(cfg->psk_sess) > 0))
+        return 0; /* nothing to resume that takes early data: it is simply not sent */
+    BIO *f = BIO_new_file(cfg->early_data, "r");
+    if (f == NULL) {
+        err_ssl("cannot open the early data file \"%s\"", cfg->early_data);
+        return -1;
+    }
+    char buf[8192];
+    int ret = 0;
+    size_t got = 0, written = 0;
+    while (ret == 0 && BIO_read_ex(f, buf, sizeof(buf), &got)) {
+        size_t off = 0;
+        while (off < got) {
+            if (SSL_write_early_data(ssl, buf + off, got - off, &written)) {
+                off += written;
+                continue;
+            }
+            int e = SSL_get_error(ssl, 0);
+            if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE && e != SSL_ERROR_WANT_ASYNC) {
+                err_ssl("cannot write early data");
+                ret = -1;
+                break;
+            }
+            wait_for(ssl, fd, e, 0);
+        }
+    }
+    BIO_free(f);
+    return ret;
+}
+
+/* Drives the handshake, waiting as the socket or -handshake_timeout needs. Returns 1 on
+ * success, else the failing return of SSL_connect (-2: timed out). */
+static int do_handshake(const struct client_config *cfg, SSL *ssl, int fd)
+{
+    time_t deadline = cfg->handshake_timeout > 0 ? time(NULL) + cfg->handshake_timeout : 0;
     for (;;) {
+        ERR_clear_error();
+        errno = 0;
         int rc = SSL_connect(ssl);
         if (rc == 1)
             return 1;
         int e = SSL_get_error(ssl, rc);
-        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE)
+        if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE && e != SSL_ERROR_WANT_ASYNC)
             return rc;
-        int wait_ms = -1;
-        if (deadline) {
-            long left = (long)(deadline - time(NULL));
-            if (left <= 0) {
-                errno = ETIMEDOUT;
-                return -2;
-            }
-            wait_ms = (int)left * 1000;
-        }
-        struct pollfd pfd = {fd, e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, 0};
-        if (poll(&pfd, 1, wait_ms) == 0) {
-            errno = ETIMEDOUT;
+        if (wait_for(ssl, fd, e, deadline) < 0)
             return -2;
+    }
+}
+
+static void handshake_failed(const struct client_config *cfg, SSL *ssl, int rc)
+{
+    char why[512];
+    if (rc == -2)
+        snprintf(why, sizeof(why), "no answer within %d s", cfg->handshake_timeout);
+    else
+        err_ssl_io_reason(ssl, rc, why, sizeof(why));
+    err_msg("TLS handshake with the server failed: %s", why);
+    ERR_clear_error();
+}
+
+/* -reconnect under TLS 1.3: the ticket to resume with comes after the handshake, so read
+ * until one has arrived (bounded) before the connection is dropped. */
+static void wait_for_ticket(SSL *ssl, int fd, const struct client_conn *conn)
+{
+    char buf[4096];
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    while (conn->tickets == 0) {
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        long spent = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+        if (spent >= TICKET_WAIT_MS)
+            return;
+        struct pollfd pfd = {fd, POLLIN, 0};
+        if (SSL_has_pending(ssl) == 0 && poll(&pfd, 1, (int)(TICKET_WAIT_MS - spent)) <= 0)
+            return;
+        int n = SSL_read(ssl, buf, sizeof(buf));
+        if (n > 0) {
+            fwrite(buf, 1, (size_t)n, stdout);
+            fflush(stdout);
+        } else if (SSL_get_error(ssl, n) != SSL_ERROR_WANT_READ) {
+            ERR_clear_error();
+            return;
         }
     }
 }
 
-/* The command letters at the start of a line typed on stdin (unless -nocommands; with
- * -ign_eof, as in openssl, they are plain data). */
-static enum relay_cmd client_command(void *arg, SSL *ssl, const char *buf, size_t len)
+/* The orderly end: close_notify, half-close, then take what the server still sends for a
+ * moment (through the transport BIO, so -debug shows it) before closing. */
+static void close_connection(SSL *ssl, int fd, int drain)
 {
-    const struct client_config *cfg = arg;
-    if (len == 0 || cfg->common.ign_eof)
-        return RELAY_SEND;
-    switch (buf[0]) {
-    case 'Q':
-        return RELAY_CLOSE;
-    case 'R':
-        fputs("RENEGOTIATING\n", stderr);
-        if (!SSL_renegotiate(ssl))
-            err_ssl("cannot renegotiate");
-        SSL_do_handshake(ssl);
-        return RELAY_SKIP;
-    case 'k':
-    case 'K':
-        fputs("KEYUPDATE\n", stderr);
-        if (!SSL_key_update(ssl, buf[0] == 'K' ? SSL_KEY_UPDATE_REQUESTED
-                                                : SSL_KEY_UPDATE_NOT_REQUESTED))
-            err_ssl("cannot update keys");
-        SSL_do_handshake(ssl);
-        return RELAY_SKIP;
-    default:
-        return RELAY_SEND;
+    if (SSL_get_rbio(ssl) != NULL && SSL_is_init_finished(ssl)) {
+        int rc = SSL_shutdown(ssl);
+        for (int i = 0; rc < 0 && i < 100 && SSL_get_error(ssl, rc) == SSL_ERROR_WANT_ASYNC; i++)
+            rc = SSL_shutdown(ssl);
     }
+    ERR_clear_error();
+    if (drain && fd >= 0) {
+        shutdown(fd, SHUT_WR);
+        BIO *rbio = SSL_get_rbio(ssl);
+        char buf[8192];
+        struct timespec start, now;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        for (;;) {
+            clock_gettime(CLOCK_MONOTONIC, &now);
+            long spent =
+                (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+            struct pollfd pfd = {fd, POLLIN, 0};
+            if (spent >= DRAIN_MS || poll(&pfd, 1, (int)(DRAIN_MS - spent)) <= 0)
+                break;
+            if (rbio == NULL || BIO_read(rbio, buf, sizeof(buf)) <= 0)
+                break;
+        }
+    }
+    if (fd >= 0)
+        close(fd);
 }
 
-static void report(struct client_config *cfg, SSL *ssl)
+/* Transport, CONNECTED, -nbio, BIOs and traces, STARTTLS. Returns the fd or -1 (reported). */
+static int open_transport(const struct client_config *cfg, SSL *ssl)
 {
-    struct print_opts po = client_print_opts(cfg);
-    BIO *out = BIO_new_fp(cfg->common.brief ? stderr : stdout, BIO_NOCLOSE);
-    if (out == NULL)
-        return;
-    if (cfg->common.brief)
-        print_brief(out, ssl, &po);
-    else if (!cfg->common.quiet)
-        print_client_report(out, ssl, &po);
-    BIO_free(out);
-    fflush(stdout);
-}
-
-/* One connection; on success *session gets the session for a later resumption. */
-static int one_connection(struct client_config *cfg, SSL_CTX *ctx, SSL_SESSION *resume,
-                          SSL_SESSION **session, int relay)
-{
-    int status = 1;
-    SSL *ssl = NULL;
+    BIO *out = client_out(SSL_get_SSL_CTX(ssl));
     int fd = client_connect(cfg);
     if (fd < 0)
-        return 1;
-    if (!cfg->common.quiet)
-        printf("CONNECTED(%08X)\n", (unsigned int)fd);
-    fflush(stdout);
-    if ((ssl = client_ssl_new(cfg, ctx, fd, resume)) == NULL)
-        goto done;
-    net_set_nonblock(fd, 1);
-    int rc = do_handshake(ssl, fd, cfg->handshake_timeout);
-    if (rc != 1) {
-        char why[512];
-        if (rc == -2)
-            snprintf(why, sizeof(why), "timed out after %d s", cfg->handshake_timeout);
-        else
-            err_ssl_io_reason(ssl, rc, why, sizeof(why));
-        err_msg("TLS handshake with the server failed: %s", why);
-        ERR_clear_error();
-        if (!cfg->common.quiet) {
-            report(cfg, ssl);
+        return -1;
+    if (out != NULL) {
+        BIO_printf(out, "CONNECTED(%08X)\n", (unsigned int)fd);
+        (void)BIO_flush(out);
+    }
+    if (cfg->common.nbio) {
+        if (net_set_nonblock(fd, 1) < 0) {
+            err_msg("cannot make the socket non-blocking: %s", strerror(errno));
+            goto fail;
         }
-        goto done;
+        if (out != NULL)
+            BIO_puts(out, "Turned on non blocking io\n");
     }
-    report(cfg, ssl);
-    if (cfg->dane_tlsa_domain != NULL)
-        client_dane_report(cfg, ssl);
-    if (cfg->sess_out != NULL && SSL_version(ssl) != TLS1_3_VERSION) {
-        BIO *b = BIO_new_file(cfg->sess_out, "w");
-        if (b == NULL || !PEM_write_bio_SSL_SESSION(b, SSL_get_session(ssl)))
-            err_ssl("cannot write session to \"%s\"", cfg->sess_out);
-        BIO_free(b);
-    }
-    status = 0;
-    if (relay) {
-        struct relay_opts ro = {cfg->common.crlf, cfg->common.ign_eof, cfg->common.quiet,
-                                cfg->common.brief, 0, cfg->nocommands ? NULL : client_command,
-                                cfg};
-        status = relay_run(ssl, fd, &ro) == RELAY_END_ERROR ? 1 : 0;
-        if (cfg->prexit)
-            report(cfg, ssl);
-    } else {
-        SSL_shutdown(ssl);
-    }
-    if (session != NULL)
-        *session = SSL_get1_session(ssl);
-done:
-    SSL_free(ssl);
+    if (client_attach_transport(cfg, ssl, fd) < 0 || trace_setup_ssl(ssl, &cfg->common) < 0)
+        goto fail;
+    if (cfg->starttls != NULL && run_starttls(cfg, fd) < 0)
+        goto fail;
+    SSL_set_connect_state(ssl);
+    return fd;
+fail:
     close(fd);
-    return status;
+    return -1;
 }
 
-int client_session(struct client_config *cfg, SSL_CTX *ctx)
+/* One connection. full: the first connection's full report (reconnections print the short
+ * one). drop: -reconnect will make another, so hand back the session instead of relaying.
+ * *session holds the session to resume and gets the one to resume next; *status the exit
+ * status. */
+static enum conn_result one_connection(const struct client_config *cfg, SSL_CTX *ctx,
+                                       SSL_SESSION **session, int full, int drop, int *status)
 {
-    SSL_SESSION *resume = NULL, *got = NULL;
-    if (cfg->sess_in != NULL && (resume = read_session(cfg->sess_in)) == NULL)
+    struct client_conn conn = {0, 0};
+    enum conn_result result = CONN_FAILED;
+    int fd = -1, handshaken = 0;
+    *status = 1;
+    SSL *ssl = client_ssl_new(cfg, ctx, *session, &conn);
+    if (ssl == NULL)
+        return CONN_FAILED;
+    if ((fd = open_transport(cfg, ssl)) < 0)
+        goto done;
+    if (send_early_data(cfg, ssl, fd) < 0)
+        goto shut;
+    int rc = do_handshake(cfg, ssl, fd);
+    if (rc != 1) {
+        handshake_failed(cfg, ssl, rc);
+        goto shut;
+    }
+    handshaken = 1;
+    if (cfg->common.brief)
+        brief_report(cfg, ssl);
+    client_report(cfg, ssl, full);
+    if (drop) {
+        BIO *out = client_out(ctx);
+        if (out != NULL)
+            BIO_puts(out, "drop connection and then reconnect\n");
+        if (SSL_version(ssl) == TLS1_3_VERSION)
+            wait_for_ticket(ssl, fd, &conn);
+        SSL_SESSION_free(*session);
+        *session = SSL_get1_session(ssl);
+        close_connection(ssl, fd, 0);
+        fd = -1;
+        *status = 0;
+        result = CONN_DROPPED;
+        goto done;
+    }
+    *status = client_interact(cfg, ssl, fd);
+    result = CONN_FINISHED;
+shut:
+    if (!handshaken)
+        client_report(cfg, ssl, full);
+    close_connection(ssl, fd, 1);
+    fd = -1;
+    if (cfg->prexit)
+        client_report(cfg, ssl, 1);
+done:
+    if (fd >= 0)
+        close(fd);
+    fflush(stdout);
+    SSL_free(ssl);
+    return result;
+}
+
+int client_run(struct client_config *cfg, SSL_CTX *ctx)
+{
+    SSL_SESSION *session = NULL;
+    int status = 1;
+    if (cfg->sess_in != NULL && (session = read_session(cfg->sess_in)) == NULL)
         return 1;
-    int status;
-    if (!cfg->reconnect) {
-        status = one_connection(cfg, ctx, resume, NULL, 1);
-        SSL_SESSION_free(resume);
-        return status;
+    int reconnects = cfg->reconnect ? RECONNECTS : 0;
+    for (int i = 0; i <= reconnects; i++) {
+        if (one_connection(cfg, ctx, &session, i == 0, i < reconnects, &status) != CONN_DROPPED)
+            break;
     }
-    /* -reconnect: connect once, then five more times resuming the first session. */
-    status = one_connection(cfg, ctx, resume, &got, 0);
-    for (int i = 0; i < 5 && status == 0; i++) {
-        if (!cfg->common.quiet)
-            printf("drop connection and then reconnect\n");
-        SSL_SESSION *next = NULL;
-        status = one_connection(cfg, ctx, got, &next, i == 4);
-        SSL_SESSION_free(next);
-    }
-    SSL_SESSION_free(got);
-    SSL_SESSION_free(resume);
+    SSL_SESSION_free(session);
     return status;
 }

@@ -64,6 +64,10 @@ struct tls_common {
     const char *serverinfo;
     int status, enable_pha, no_ticket_seen;
     int mtu, dtls_timeout;
+
+    /* how many protocol flags (-tls1_2, -dtls, ...) and -no_<protocol> flags were given, for
+     * the programs' "only one protocol flag" checks */
+    int version_flags, no_version_flags;
 };
 
 /* Fills the defaults a fresh config needs (everything else is zero). */

@@ -3,7 +3,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#include <openssl/comp.h>
 #include <openssl/core_names.h>
+#include <openssl/ct.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
@@ -98,10 +100,20 @@ int print_nameopt_valid(const char *nameopt)
 
 void print_name(BIO *out, const X509_NAME *name, unsigned long flags)
 {
-    int indent = (flags & XN_FLAG_SEP_MASK) == XN_FLAG_SEP_MULTILINE ? 4 : 0;
-    if (indent)
-        BIO_puts(out, "\n");
-    X509_NAME_print_ex(out, name, indent, flags);
+    /* as openssl: even a multi-line name starts on the current line, unindented */
+    X509_NAME_print_ex(out, name, 0, flags);
+}
+
+/* "subject=..." and "issuer=..." lines under a certificate's PEM; a multi-line name starts on
+ * its own line, indented, as openssl shows it there. */
+static void print_subject_issuer(BIO *out, X509 *cert, unsigned long flags)
+{
+    int multiline = (flags & XN_FLAG_SEP_MASK) == XN_FLAG_SEP_MULTILINE;
+    BIO_puts(out, multiline ? "subject=\n" : "subject=");
+    X509_NAME_print_ex(out, X509_get_subject_name(cert), multiline ? 4 : 0, flags);
+    BIO_puts(out, multiline ? "\nissuer=\n" : "\nissuer=");
+    X509_NAME_print_ex(out, X509_get_issuer_name(cert), multiline ? 4 : 0, flags);
+    BIO_puts(out, "\n");
 }
 
 void print_name_fp(FILE *out, const X509_NAME *name, unsigned long flags)
@@ -113,13 +125,14 @@ void print_name_fp(FILE *out, const X509_NAME *name, unsigned long flags)
     BIO_free(b);
 }
 
-/* "   a:PKEY: id-ecPublicKey, 256 (bit); sigalg: RSA-SHA256" and the validity line. */
+/* "   a:PKEY: id-ecPublicKey, 256 (bit); sigalg: RSA-SHA256" (short names, as openssl 3.0
+ * prints them) and the validity line. */
 static void print_chain_cert_details(BIO *out, X509 *cert)
 {
     EVP_PKEY *pkey = X509_get0_pubkey(cert);
     if (pkey != NULL) {
         BIO_printf(out, "   a:PKEY: %s, %d (bit); sigalg: %s\n",
-                   OBJ_nid2ln(EVP_PKEY_get_base_id(pkey)), EVP_PKEY_get_bits(pkey),
+                   OBJ_nid2sn(EVP_PKEY_get_base_id(pkey)), EVP_PKEY_get_bits(pkey),
                    OBJ_nid2sn(X509_get_signature_nid(cert)));
     }
     BIO_puts(out, "   v:NotBefore: ");
@@ -152,15 +165,11 @@ void print_peer_chain(BIO *out, SSL *ssl, const struct print_opts *po)
         BIO_puts(out, "no peer certificate available\n");
         return;
     }
-    if (!po->showcerts || SSL_is_server(ssl)) {
-        BIO_puts(out, "Server certificate\n");
+    BIO_puts(out, "Server certificate\n");
+    /* with -showcerts the chain above already holds its PEM */
+    if (!po->showcerts || chain == NULL)
         PEM_write_bio_X509(out, peer);
-    }
-    BIO_puts(out, "subject=");
-    print_name(out, X509_get_subject_name(peer), po->nmflags);
-    BIO_puts(out, "\nissuer=");
-    print_name(out, X509_get_issuer_name(peer), po->nmflags);
-    BIO_puts(out, "\n");
+    print_subject_issuer(out, peer, po->nmflags);
 }
 
 static const char *sigtype_name(int nid)
@@ -169,9 +178,12 @@ static const char *sigtype_name(int nid)
     case EVP_PKEY_RSA: return "RSA";
     case EVP_PKEY_RSA_PSS: return "RSA-PSS";
     case EVP_PKEY_EC: return "ECDSA";
-    case EVP_PKEY_ED25519: return "Ed25519";
-    case EVP_PKEY_ED448: return "Ed448";
+    case EVP_PKEY_ED25519: return "ed25519";
+    case EVP_PKEY_ED448: return "ed448";
     case EVP_PKEY_DSA: return "DSA";
+    case NID_id_GostR3410_2001: return "gost2001";
+    case NID_id_GostR3410_2012_256: return "gost2012_256";
+    case NID_id_GostR3410_2012_512: return "gost2012_512";
     default: return NULL;
     }
 }
@@ -298,6 +310,29 @@ void print_tmp_key(BIO *out, SSL *ssl)
     EVP_PKEY_free(key);
 }
 
+/* The TLSA record DANE authenticated the peer with, if any. Only the last 12 bytes of its data
+ * are shown: the start of a certificate or key is mostly the same boilerplate. */
+static void print_dane_match(BIO *out, SSL *ssl)
+{
+    EVP_PKEY *mspki = NULL;
+    uint8_t usage = 0, selector = 0, mtype = 0;
+    const unsigned char *data = NULL;
+    size_t dlen = 0;
+    if (SSL_get0_dane_authority(ssl, NULL, &mspki) < 0)
+        return;
+    int depth = SSL_get0_dane_tlsa(ssl, &usage, &selector, &mtype, &data, &dlen);
+    const size_t tail = 12;
+    const unsigned char *shown = dlen > tail ? data + dlen - tail : data;
+    BIO_printf(out, "DANE TLSA %d %d %d %s", usage, selector, mtype, dlen > tail ? "..." : "");
+    for (size_t i = 0; i < (dlen > tail ? tail : dlen); i++)
+        BIO_printf(out, "%02x", shown[i]);
+    BIO_printf(out, " %s at depth %d\n",
+               mspki != NULL ? "signed the certificate"
+               : depth > 0   ? "matched TA certificate"
+                             : "matched EE certificate",
+               depth);
+}
+
 void print_verify_detail(BIO *out, SSL *ssl)
 {
     int mode = SSL_get_verify_mode(ssl);
@@ -312,6 +347,7 @@ void print_verify_detail(BIO *out, SSL *ssl)
     } else {
         BIO_printf(out, "Verification error: %s\n", X509_verify_cert_error_string(result));
     }
+    print_dane_match(out, ssl);
 }
 
 void print_ca_names(BIO *out, SSL *ssl, unsigned long nmflags)
@@ -330,19 +366,22 @@ void print_ca_names(BIO *out, SSL *ssl, unsigned long nmflags)
     }
 }
 
-static void print_alpn_npn(BIO *out, SSL *ssl)
+/* "Next protocol: (1) h2" when the server offered NPN, then the ALPN outcome. */
+static void print_alpn_npn(BIO *out, SSL *ssl, int npn_status)
 {
     const unsigned char *proto = NULL;
     unsigned int len = 0;
 #ifndef OPENSSL_NO_NEXTPROTONEG
-    SSL_get0_next_proto_negotiated(ssl, &proto, &len);
-    if (proto != NULL) {
-        BIO_puts(out, "Next protocol: (1) ");
-        BIO_write(out, proto, (int)len);
+    if (npn_status != 0) {
+        SSL_get0_next_proto_negotiated(ssl, &proto, &len);
+        BIO_printf(out, "Next protocol: (%d) ", npn_status);
+        if (proto != NULL)
+            BIO_write(out, proto, (int)len);
         BIO_puts(out, "\n");
     }
 #endif
     proto = NULL;
+    len = 0;
     SSL_get0_alpn_selected(ssl, &proto, &len);
     if (len > 0) {
         BIO_puts(out, "ALPN protocol: ");
@@ -393,42 +432,85 @@ static void print_early_data_status(BIO *out, SSL *ssl)
     }
 }
 
-void print_client_report(BIO *out, SSL *ssl, const struct print_opts *po)
+/* "SCTs present (N)" and each SCT with its validation status, for a full handshake with CT
+ * turned on (a resumed session brings no SCTs, so there is nothing to say then). */
+static void print_scts(BIO *out, SSL *ssl)
+{
+#ifndef OPENSSL_NO_CT
+    if (SSL_get0_peer_certificate(ssl) == NULL || SSL_session_reused(ssl) || !SSL_ct_is_enabled(ssl))
+        return;
+    const STACK_OF(SCT) *scts = SSL_get0_peer_scts(ssl);
+    int n = scts != NULL ? sk_SCT_num(scts) : 0;
+    BIO_printf(out, "---\nSCTs present (%i)\n", n);
+    if (n == 0)
+        return;
+    const CTLOG_STORE *logs = SSL_CTX_get0_ctlog_store(SSL_get_SSL_CTX(ssl));
+    BIO_puts(out, "---\n");
+    for (int i = 0; i < n; i++) {
+        SCT *sct = sk_SCT_value(scts, i);
+        BIO_printf(out, "SCT validation status: %s\n", SCT_validation_status_string(sct));
+        SCT_print(sct, out, 0, logs);
+        if (i < n - 1)
+            BIO_puts(out, "\n---\n");
+    }
+    BIO_puts(out, "\n");
+#else
+    (void)out;
+    (void)ssl;
+#endif
+}
+
+/* The part of the full report before the verification result. */
+static void print_client_handshake(BIO *out, SSL *ssl, const struct print_opts *po)
 {
     print_peer_chain(out, ssl, po);
     print_ca_names(out, ssl, po->nmflags);
     print_sigalgs(out, ssl);
     print_tmp_key(out, ssl);
-#ifndef OPENSSL_NO_CT
-    /* SCTs are printed by the caller that enabled CT */
-#endif
+    print_scts(out, ssl);
     BIO_printf(out, "---\nSSL handshake has read %ju bytes and written %ju bytes\n",
                (uintmax_t)BIO_number_read(SSL_get_rbio(ssl)),
                (uintmax_t)BIO_number_written(SSL_get_wbio(ssl)));
+}
+
+static void print_compression(BIO *out, SSL *ssl)
+{
+    const COMP_METHOD *comp = SSL_get_current_compression(ssl);
+    const COMP_METHOD *exp = SSL_get_current_expansion(ssl);
+    BIO_printf(out, "Compression: %s\n", comp != NULL ? SSL_COMP_get_name(comp) : "NONE");
+    BIO_printf(out, "Expansion: %s\n", exp != NULL ? SSL_COMP_get_name(exp) : "NONE");
+}
+
+void print_client_report(BIO *out, SSL *ssl, const struct print_opts *po, int short_form,
+                         int npn_status)
+{
+    if (!short_form)
+        print_client_handshake(out, ssl, po);
     print_verify_detail(out, ssl);
+    /* the version shown is the cipher's, as openssl shows it (e.g. TLSv1.0 for AES128-SHA) */
     const SSL_CIPHER *cipher = SSL_get_current_cipher(ssl);
     BIO_printf(out, "---\n%s, %s, Cipher is %s\n", SSL_session_reused(ssl) ? "Reused" : "New",
-               SSL_get_version(ssl), SSL_CIPHER_get_name(cipher));
-    X509 *peer = SSL_get0_peer_certificate(ssl);
-    if (peer != NULL) {
-        EVP_PKEY *pk = X509_get0_pubkey(peer);
-        if (pk != NULL)
-            BIO_printf(out, "Server public key is %d bit\n", EVP_PKEY_get_bits(pk));
-    }
+               SSL_CIPHER_get_version(cipher), SSL_CIPHER_get_name(cipher));
+    X509 *peer = short_form ? NULL : SSL_get0_peer_certificate(ssl);
+    if (peer != NULL)
+        BIO_printf(out, "Server public key is %d bit\n", EVP_PKEY_get_bits(X509_get0_pubkey(peer)));
     BIO_printf(out, "Secure Renegotiation IS%s supported\n",
                SSL_get_secure_renegotiation_support(ssl) ? "" : " NOT");
-    BIO_puts(out, "Compression: NONE\nExpansion: NONE\n");
-    print_alpn_npn(out, ssl);
+    print_compression(out, ssl);
+    print_alpn_npn(out, ssl, npn_status);
     print_srtp(out, ssl);
     if (SSL_version(ssl) == TLS1_3_VERSION) {
         print_early_data_status(out, ssl);
+        /* the session is printed when a ticket arrives; show the verification result now */
         long v = SSL_get_verify_result(ssl);
         BIO_printf(out, "Verify return code: %ld (%s)\n", v, X509_verify_cert_error_string(v));
     } else {
         SSL_SESSION_print(out, SSL_get_session(ssl));
     }
-    print_keymat(out, ssl, po);
+    if (SSL_get_session(ssl) != NULL)
+        print_keymat(out, ssl, po);
     BIO_puts(out, "---\n");
+    (void)BIO_flush(out);
 }
 
 /* The ciphers both sides can use: the client's offer, in its order, that this server has
@@ -513,11 +595,7 @@ void print_server_report(BIO *out, SSL *ssl, const struct print_opts *po)
     if (peer != NULL) {
         BIO_puts(out, "Client certificate\n");
         PEM_write_bio_X509(out, peer);
-        BIO_puts(out, "subject=");
-        print_name(out, X509_get_subject_name(peer), po->nmflags);
-        BIO_puts(out, "\nissuer=");
-        print_name(out, X509_get_issuer_name(peer), po->nmflags);
-        BIO_puts(out, "\n");
+        print_subject_issuer(out, peer, po->nmflags);
     }
     print_shared_ciphers(out, ssl);
     print_sigalgs(out, ssl);
@@ -564,7 +642,8 @@ void print_brief(BIO *out, SSL *ssl, const struct print_opts *po)
         BIO_puts(out, "Peer certificate: ");
         print_name(out, X509_get_subject_name(peer), po->nmflags);
         BIO_puts(out, "\n");
-        if (SSL_get_peer_signature_nid(ssl, &nid) && nid != NID_undef)
+        /* openssl says "UNDEF" for signatures without a separate hash (Ed25519) */
+        if (SSL_get_peer_signature_nid(ssl, &nid))
             BIO_printf(out, "Hash used: %s\n", OBJ_nid2sn(nid));
         if (SSL_get_peer_signature_type_nid(ssl, &nid) && sigtype_name(nid) != NULL)
             BIO_printf(out, "Signature type: %s\n", sigtype_name(nid));

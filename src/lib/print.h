@@ -27,8 +27,11 @@ struct print_opts {
 
 /* "Certificate chain" ... "Server certificate" PEM, "subject=", "issuer=". */
 void print_peer_chain(BIO *out, SSL *ssl, const struct print_opts *po);
-/* The client's report after a handshake (the part after CONNECTED). */
-void print_client_report(BIO *out, SSL *ssl, const struct print_opts *po);
+/* The client's report after a handshake (the part after CONNECTED). short_form: a
+ * reconnection's report, from "Verification" on without the chain or the key size.
+ * npn_status: OPENSSL_NPN_NEGOTIATED or _NO_OVERLAP when the server offered NPN, else 0. */
+void print_client_report(BIO *out, SSL *ssl, const struct print_opts *po, int short_form,
+                         int npn_status);
 /* The server's report after a handshake (session PEM, shared ciphers, CIPHER is ...). */
 void print_server_report(BIO *out, SSL *ssl, const struct print_opts *po);
 /* The -brief summary, for either side. */
@@ -37,7 +40,7 @@ void print_brief(BIO *out, SSL *ssl, const struct print_opts *po);
 void print_sigalgs(BIO *out, SSL *ssl);
 /* "Server Temp Key: X25519, 253 bits" and the like (client side). */
 void print_tmp_key(BIO *out, SSL *ssl);
-/* "Verification: OK" or "Verification error: ...". */
+/* "Verification: OK" or "Verification error: ...", then the DANE TLSA record that matched. */
 void print_verify_detail(BIO *out, SSL *ssl);
 /* "Keying material exporter:" block, when -keymatexport was given. */
 void print_keymat(BIO *out, SSL *ssl, const struct print_opts *po);

@@ -4,6 +4,7 @@
 #include "lib/load.h"
 #include "lib/opt.h"
 #include "lib/print.h"
+#include "lib/trace.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -345,8 +346,9 @@ SSL_CTX *tls_ctx_new(const struct tls_common *c)
         return NULL;
     }
     SSL_CTX_set_app_data(ctx, (void *)c);
-    if (tls_ctx_apply_versions(ctx, c) < 0 || tls_ctx_apply_io(ctx, c) < 0 ||
-        tls_ctx_apply_ssl_conf(ctx, c) < 0 || tls_ctx_apply_trust(ctx, c) < 0 ||
+    /* before any certificate is loaded, so -security_debug reports on those checks too */
+    if (trace_setup_ctx(ctx, c) < 0 || tls_ctx_apply_versions(ctx, c) < 0 ||
+        tls_ctx_apply_io(ctx, c) < 0 || tls_ctx_apply_ssl_conf(ctx, c) < 0 || tls_ctx_apply_trust(ctx, c) < 0 ||
         tls_ctx_apply_verify_params(ctx, c) < 0 || tls_ctx_apply_xcerts(ctx, c) < 0) {
         SSL_CTX_free(ctx);
         return NULL;
@@ -413,7 +415,8 @@ int tls_verify_callback(int ok, X509_STORE_CTX *store)
             break;
         }
     }
-    if (!c->verify_quiet)
+    /* as openssl: a refusal is reported by the error line alone */
+    if (ok && !c->verify_quiet)
         fprintf(stderr, "verify return:%d\n", ok);
     return ok;
 }

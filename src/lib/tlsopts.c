@@ -1,6 +1,7 @@
 /* The option rows both programs share. Rows only record what was asked; tlsctx.c applies it. */
 #include "lib/tlsopts.h"
 
+#include <string.h>
 #include <openssl/ssl.h>
 
 static int set_vpm(void *cfg, const struct opt_def *def, const struct opt_val *val)
@@ -12,6 +13,8 @@ static int set_vpm(void *cfg, const struct opt_def *def, const struct opt_val *v
 int tls_opt_sslconf(void *cfg, const struct opt_def *def, const struct opt_val *val)
 {
     struct tls_common *c = cfg;
+    if (strncmp(def->name, "no_ssl3", 7) == 0 || strncmp(def->name, "no_tls1", 7) == 0)
+        c->no_version_flags++;
     return kvlist_add(&c->ssl_conf, def->name, val->str);
 }
 
@@ -19,6 +22,7 @@ int tls_opt_version(void *cfg, const struct opt_def *def, const struct opt_val *
 {
     struct tls_common *c = cfg;
     (void)val;
+    c->version_flags++;
     switch (def->aux) {
     case SSL3_VERSION:
         opt_error("-%s: SSLv3 is not available: the linked OpenSSL was built without it",

@@ -1,0 +1,289 @@
+/* s_client's interactive session: stdin to the server, the server to stdout, one poll() loop.
+ *
+ * Slots and order, as openssl 3.0's loop has them: pending stdin data is written first; then
+ * whatever the connection has to read (buffered, or the socket is readable) goes before stdin,
+ * one SSL_read per turn, so the chatter ("read R BLOCK" when a read brought no application
+ * data, e.g. a TLS 1.3 ticket) comes out as openssl's does.
+ * Half-close rules: EOF on stdin ends the session ("DONE", close_notify) unless -ign_eof
+ * (and -quiet), which just stops reading stdin; the server's close_notify ends it ("closed");
+ * a transport failure or an EOF without close_notify ends it with openssl's exit status.
+ * Command letters at the start of a chunk read from stdin (unless -nocommands or -ign_eof):
+ * Q quits, R renegotiates (TLS <= 1.2), k/K update keys (TLS 1.3), B would send a heartbeat. */
+#include "client/client.h"
+#include "lib/err.h"
+#include "lib/trace.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <openssl/err.h>
+
+/* openssl's buffer size: what one stdin read takes */
+#define CHUNK 8192
+
+struct loop {
+    const struct client_config *cfg;
+    SSL *ssl;
+    int fd;
+    BIO *out;           /* the chatter (NULL under -quiet) */
+    char pending[CHUNK * 2]; /* stdin data waiting for SSL_write (room for -crlf's CRs) */
+    size_t pending_len, pending_off;
+    int stdin_eof;
+    int renegotiations; /* seen so far, for -prexit's report after each one */
+    int status;
+};
+
+static void chatter(struct loop *l, const char *text)
+{
+    if (l->out != NULL) {
+        BIO_puts(l->out, text);
+        (void)BIO_flush(l->out);
+    }
+}
+
+/* Waits for an async job (-async with an engine that has them). */
+static void wait_async(SSL *ssl)
+{
+    OSSL_ASYNC_FD fds[8];
+    size_t n = 0;
+    if (!SSL_get_all_async_fds(ssl, NULL, &n) || n == 0 || n > 8 ||
+        !SSL_get_all_async_fds(ssl, fds, &n))
+        return;
+    struct pollfd pfd[8];
+    for (size_t i = 0; i < n; i++) {
+        pfd[i].fd = fds[i];
+        pfd[i].events = POLLIN;
+        pfd[i].revents = 0;
+    }
+    poll(pfd, (nfds_t)n, -1);
+}
+
+/* Writes pending stdin data. Returns 1 to go on, 0 when the session is over. */
+static int write_step(struct loop *l, int *want_write)
+{
+    *want_write = 0;
+    if (l->pending_len == 0)
+        return 1;
+    int k = SSL_write(l->ssl, l->pending + l->pending_off, (int)l->pending_len);
+    switch (SSL_get_error(l->ssl, k)) {
+    case SSL_ERROR_NONE:
+        l->pending_off += (size_t)k;
+        l->pending_len -= (size_t)k;
+        if (l->pending_len == 0)
+            l->pending_off = 0;
+        return 1;
+    case SSL_ERROR_WANT_WRITE:
+        chatter(l, "write W BLOCK\n");
+        *want_write = 1;
+        return 1;
+    case SSL_ERROR_WANT_READ:
+        chatter(l, "write R BLOCK\n");
+        return 1;
+    case SSL_ERROR_WANT_ASYNC:
+        chatter(l, "write A BLOCK\n");
+        wait_async(l->ssl);
+        return 1;
+    case SSL_ERROR_WANT_X509_LOOKUP:
+        chatter(l, "write X BLOCK\n");
+        return 1;
+    case SSL_ERROR_ZERO_RETURN:
+        chatter(l, "shutdown\n");
+        l->status = 0;
+        return 0;
+    default: {
+        char why[256];
+        err_msg("write to the server failed: %s", err_ssl_io_reason(l->ssl, k, why, sizeof(why)));
+        ERR_clear_error();
+        l->status = 1;
+        return 0;
+    }
+    }
+}
+
+/* One SSL_read. Returns 1 to go on, 0 when the session is over. */
+static int read_step(struct loop *l)
+{
+    char buf[16384];
+    errno = 0;
+    ERR_clear_error();
+    int k = SSL_read(l->ssl, buf, sizeof(buf));
+    switch (SSL_get_error(l->ssl, k)) {
+    case SSL_ERROR_NONE:
+        fwrite(buf, 1, (size_t)k, stdout);
+        fflush(stdout);
+        return 1;
+    case SSL_ERROR_WANT_READ:
+        chatter(l, "read R BLOCK\n");
+        return 1;
+    case SSL_ERROR_WANT_WRITE:
+        chatter(l, "read W BLOCK\n");
+        return 1;
+    case SSL_ERROR_WANT_ASYNC:
+        chatter(l, "read A BLOCK\n");
+        wait_async(l->ssl);
+        return 1;
+    case SSL_ERROR_WANT_X509_LOOKUP:
+        chatter(l, "read X BLOCK\n");
+        return 1;
+    case SSL_ERROR_ZERO_RETURN:
+        chatter(l, "closed\n");
+        l->status = 0;
+        return 0;
+    case SSL_ERROR_SYSCALL:
+        /* openssl exits with the socket's errno here (0 for a plain EOF) */
+        l->status = errno;
+        if (l->cfg->common.brief)
+            fputs("CONNECTION CLOSED BY SERVER\n", stderr);
+        else
+            fprintf(stderr, "read:errno=%d\n", errno);
+        return 0;
+    default: {
+        char why[256];
+        err_msg("read from the server failed: %s", err_ssl_io_reason(l->ssl, k, why, sizeof(why)));
+        ERR_clear_error();
+        l->status = 1;
+        return 0;
+    }
+    }
+}
+
+/* A command letter at the start of a chunk. Returns 1 if the chunk was a command (and is not
+ * to be sent), 0 for plain data, -1 when the session is to end. */
+static int command(struct loop *l, char letter)
+{
+    SSL *ssl = l->ssl;
+    switch (letter) {
+    case 'Q':
+        fputs("DONE\n", stderr);
+        l->status = 0;
+        return -1;
+    case 'R':
+        fputs("RENEGOTIATING\n", stderr);
+        if (!SSL_renegotiate(ssl)) {
+            err_ssl("cannot renegotiate (%s)", SSL_get_version(ssl));
+            return 1;
+        }
+        SSL_do_handshake(ssl);
+        ERR_clear_error();
+        return 1;
+    case 'k':
+    case 'K':
+        fputs("KEYUPDATE\n", stderr);
+        if (!SSL_key_update(ssl, letter == 'K' ? SSL_KEY_UPDATE_REQUESTED
+                                               : SSL_KEY_UPDATE_NOT_REQUESTED)) {
+            err_ssl("cannot update keys (%s)", SSL_get_version(ssl));
+            return 1;
+        }
+        SSL_do_handshake(ssl);
+        ERR_clear_error();
+        return 1;
+    case 'B':
+        err_msg("heartbeats are not available: the linked OpenSSL (3.0) has no heartbeat "
+                "support; nothing sent");
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Reads a chunk of stdin. Returns 1 to go on, 0 when the session is over. */
+static int stdin_step(struct loop *l)
+{
+    const struct tls_common *c = &l->cfg->common;
+    char buf[CHUNK];
+    ssize_t n = read(STDIN_FILENO, buf, c->crlf ? CHUNK / 2 : CHUNK);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        return 1;
+    if (n <= 0) {
+        l->stdin_eof = 1;
+        if (c->ign_eof)
+            return 1;
+        fputs("DONE\n", stderr);
+        l->status = 0;
+        return 0;
+    }
+    if (!l->cfg->nocommands && !c->ign_eof) {
+        int rc = command(l, buf[0]);
+        if (rc != 0)
+            return rc > 0;
+    }
+    char *dst = l->pending + l->pending_off + l->pending_len;
+    for (ssize_t i = 0; i < n; i++) {
+        if (c->crlf && buf[i] == '\n')
+            *dst++ = '\r';
+        *dst++ = buf[i];
+    }
+    l->pending_len = (size_t)(dst - (l->pending + l->pending_off));
+    return 1;
+}
+
+/* -prexit: the report again after each completed renegotiation. */
+static void note_renegotiation(struct loop *l)
+{
+    int total = (int)SSL_total_renegotiations(l->ssl);
+    if (!l->cfg->prexit || total <= l->renegotiations || !SSL_is_init_finished(l->ssl) ||
+        SSL_renegotiate_pending(l->ssl))
+        return;
+    l->renegotiations = total;
+    client_report(l->cfg, l->ssl, 1);
+}
+
+/* The poll() timeout: DTLS retransmissions, else none. */
+static int poll_timeout(SSL *ssl)
+{
+    struct timeval tv;
+    if (SSL_is_dtls(ssl) && DTLSv1_get_timeout(ssl, &tv))
+        return (int)(tv.tv_sec * 1000 + tv.tv_usec / 1000);
+    return -1;
+}
+
+/* One turn of the loop. Returns 1 to go on, 0 when the session is over. */
+static int turn(struct loop *l)
+{
+    int want_write = 0;
+    if (!write_step(l, &want_write))
+        return 0;
+    if (SSL_has_pending(l->ssl))
+        return read_step(l);
+    int watch_stdin = !l->stdin_eof && l->pending_len == 0;
+    struct pollfd pfd[2] = {
+        {l->fd, (short)(POLLIN | (want_write ? POLLOUT : 0)), 0},
+        {STDIN_FILENO, POLLIN, 0},
+    };
+    int rc = poll(pfd, watch_stdin ? 2 : 1, poll_timeout(l->ssl));
+    if (rc < 0 && errno == EINTR)
+        return 1;
+    if (rc < 0) {
+        err_msg("poll failed: %s", strerror(errno));
+        l->status = 1;
+        return 0;
+    }
+    if (rc == 0) {
+        if (SSL_is_dtls(l->ssl) && DTLSv1_handle_timeout(l->ssl) > 0)
+            fputs("TIMEOUT occurred\n", stderr);
+        return 1;
+    }
+    if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
+        return read_step(l);
+    if (watch_stdin && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
+        return stdin_step(l);
+    return 1;
+}
+
+int client_interact(const struct client_config *cfg, SSL *ssl, int fd)
+{
+    struct loop l;
+    memset(&l, 0, sizeof(l));
+    l.cfg = cfg;
+    l.ssl = ssl;
+    l.fd = fd;
+    l.out = trace_out(SSL_get_SSL_CTX(ssl));
+    l.status = 1;
+    l.renegotiations = (int)SSL_total_renegotiations(ssl);
+    while (turn(&l))
+        note_renegotiation(&l);
+    fflush(stdout);
+    return l.status;
+}

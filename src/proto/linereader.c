@@ -131,13 +131,16 @@ void lr_debug(struct linereader *lr, const char *dir, const void *buf, size_t n)
 /* Appends the sanitised line to the reply summary that error messages quote. */
 static void remember_line(struct linereader *lr)
 {
-    size_t used = strlen(lr->reply);
-    char q[LR_REPLY_MAX];
+    size_t used = strlen(lr->reply), room;
 
     if (used + 8 >= sizeof(lr->reply))
         return;
-    lr_sanitize(q, sizeof(q), lr->line, lr->len, sizeof(lr->reply) - used - 4);
-    snprintf(lr->reply + used, sizeof(lr->reply) - used, "%s%s", used ? " | " : "", q);
+    if (used > 0) {
+        memcpy(lr->reply + used, " | ", 4);
+        used += 3;
+    }
+    room = sizeof(lr->reply) - used;
+    lr_sanitize(lr->reply + used, room, lr->line, lr->len, room - 1);
 }
 
 static int io_failure(struct linereader *lr, ssize_t rc)
@@ -156,6 +159,7 @@ static int io_failure(struct linereader *lr, ssize_t rc)
 /* Peeks at least one byte before the deadline. Returns the count, or -1 with lr->err set. */
 static ssize_t peek_some(struct linereader *lr, void *buf, size_t len)
 {
+    /* Bounded even if a transport keeps reporting interruptions. */
     for (int spins = 0; spins < 100000; spins++) {
         long long left = lr->deadline_ms - now_ms();
         ssize_t n;
@@ -165,8 +169,8 @@ static ssize_t peek_some(struct linereader *lr, void *buf, size_t len)
         n = lr->io->peek(lr->io->ctx, buf, len, left > 0x7fffffff ? 0x7fffffff : (int)left);
         if (n > 0)
             return n;
-        if (n != LR_AGAIN && n != LR_TIMEOUT)
-            return io_failure(lr, n);
+        if (n != LR_AGAIN)
+            return io_failure(lr, n); /* LR_TIMEOUT: the transport waited all that was left */
     }
     return io_failure(lr, LR_TIMEOUT);
 }

@@ -300,8 +300,10 @@ static int ldap_read_message(struct linereader *lr, unsigned char *buf, size_t b
     n = hdr[1];
     if (n & 0x80) {
         k = n & 0x7f;
-        if (k == 0 || k > 3 || lr_read_exact(lr, hdr + 2, k) < 0)
-            return k == 0 || k > 3 ? lr_fail_garbage_bytes(lr, hdr, 2) : -1;
+        if (k == 0 || k > 3)
+            return lr_fail_garbage_bytes(lr, hdr, 2);
+        if (lr_read_exact(lr, hdr + 2, k) < 0)
+            return -1;
         n = 0;
         for (size_t i = 0; i < k; i++)
             n = n << 8 | hdr[2 + i];
@@ -323,7 +325,7 @@ int starttls_ldap(struct linereader *lr, const struct starttls_opts *o)
         0x30, 0x1d, 0x02, 0x01, 0x01, 0x77, 0x18, 0x80, 0x16, '1', '.', '3', '.', '6', '.', '1',
         '.',  '4',  '.',  '1',  '.',  '1',  '4',  '6',  '6',  '.', '2', '0', '0', '3', '7'};
     unsigned char msg[LDAP_RESPONSE_MAX];
-    size_t len;
+    size_t len = 0;
     long msgid, result;
     char diag[LR_REPLY_MAX], why[LR_REPLY_MAX];
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -140,16 +141,324 @@ fail:
     return -1;
 }
 
-int net_connect(const char *host, const char *port, int family, const char *bind_addr,
-                int timeout_ms, char *err, size_t errlen)
+/* ------------------------------------------------------------------ net_connect_ex */
+
+/* RFC 8305's "Connection Attempt Delay": how long one attempt runs alone before the next
+ * address is tried alongside it. */
+#define HE_ATTEMPT_DELAY_MS 250
+/* Attempts in one race: more addresses than this are left untried. */
+#define HE_MAX_ATTEMPTS 16
+
+/* Milliseconds left until deadline (never negative); -1 when there is no deadline. */
+static int ms_left(const struct timespec *deadline)
 {
-    struct addrinfo *res = NULL;
-    if (resolve(host, port, family, 0, &res, err, errlen) < 0)
+    if (deadline == NULL)
         return -1;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    long long ms = (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+                   (deadline->tv_nsec - now.tv_nsec) / 1000000;
+    return ms <= 0 ? 0 : ms > 1000000000 ? 1000000000 : (int)ms;
+}
+
+static double ms_since(const struct timespec *from)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - from->tv_sec) * 1e3 + (double)(now.tv_nsec - from->tv_nsec) / 1e6;
+}
+
+/* One getaddrinfo call, abandoned when the deadline passes first (the resolver then finishes
+ * in the background, owning its request, which is why that is allocated and left to it).
+ * Returns getaddrinfo's code, or EAI_AGAIN with *timed_out set. */
+static int getaddrinfo_until(const char *host, const char *port, const struct addrinfo *hints,
+                             const struct timespec *deadline, struct addrinfo **res,
+                             int *timed_out)
+{
+    if (deadline == NULL)
+        return getaddrinfo(host, port, hints, res);
+    struct req {
+        struct gaicb cb;
+        struct addrinfo hints;
+        char *host, *port;
+    } *r = calloc(1, sizeof(*r));
+    if (r == NULL)
+        return EAI_MEMORY;
+    r->hints = *hints;
+    r->host = host ? strdup(host) : NULL;
+    r->port = port ? strdup(port) : NULL;
+    r->cb.ar_name = r->host;
+    r->cb.ar_service = r->port;
+    r->cb.ar_request = &r->hints;
+    struct gaicb *list[1] = {&r->cb};
+    int rc = getaddrinfo_a(GAI_NOWAIT, list, 1, NULL);
+    while (rc == 0 && (rc = gai_error(&r->cb)) == EAI_INPROGRESS) {
+        int left = ms_left(deadline);
+        struct timespec ts = {left / 1000, (long)(left % 1000) * 1000000};
+        if (left == 0 || (gai_suspend((const struct gaicb *const *)list, 1, &ts) == EAI_AGAIN &&
+                          gai_error(&r->cb) == EAI_INPROGRESS && ms_left(deadline) == 0)) {
+            *timed_out = 1;
+            if (gai_cancel(&r->cb) != EAI_CANCELED)
+                return EAI_AGAIN; /* still running: r belongs to the resolver now */
+            rc = EAI_AGAIN;
+            break;
+        }
+        rc = 0;
+    }
+    *res = rc == 0 ? r->cb.ar_result : NULL;
+    free(r->host);
+    free(r->port);
+    free(r);
+    return rc;
+}
+
+/* resolve() for a client, bounded by deadline. */
+static int resolve_until(const char *host, const char *port, int family,
+                         const struct timespec *deadline, struct addrinfo **res,
+                         struct net_connect_info *info, char *err, size_t errlen)
+{
+    struct addrinfo hints;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_ADDRCONFIG;
+    int timed_out = 0;
+    int rc = getaddrinfo_until(host, port, &hints, deadline, res, &timed_out);
+    if (!timed_out && (rc == EAI_ADDRFAMILY || rc == EAI_NONAME)) {
+        hints.ai_flags = 0; /* e.g. "localhost" on a host whose only address is loopback */
+        rc = getaddrinfo_until(host, port, &hints, deadline, res, &timed_out);
+    }
+    if (rc == 0)
+        return 0;
+    info->failure = timed_out ? NET_FAIL_TIMEOUT : NET_FAIL_RESOLVE;
+    if (timed_out)
+        snprintf(err, errlen, "cannot resolve %s: timed out", host);
+    else
+        snprintf(err, errlen, "cannot resolve %s port %s: %s", host, port, gai_strerror(rc));
+    return -1;
+}
+
+/* Starts a non-blocking connect to ai. Returns the socket (*done set when the connect has
+ * already succeeded), or -1 with why. */
+static int attempt_start(const struct addrinfo *ai, const char *bind_addr, int *done, char *why,
+                         size_t whylen)
+{
+    int fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
+                    ai->ai_protocol);
+    *done = 0;
+    if (fd < 0) {
+        snprintf(why, whylen, "socket: %s", strerror(errno));
+        return -1;
+    }
+    if (bind_addr != NULL && bind_local(fd, bind_addr, ai->ai_family, why, whylen) < 0) {
+        close(fd);
+        return -1;
+    }
+    if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+        *done = 1;
+    } else if (errno != EINPROGRESS) {
+        snprintf(why, whylen, "%s", strerror(errno));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* The order RFC 8305 section 4 asks for: families alternate, the first address's family
+ * (IPv6 when there is one) first, each family keeping getaddrinfo's order. */
+static size_t interleave(struct addrinfo *res, const struct addrinfo **out, size_t max)
+{
+    const struct addrinfo *v6 = res, *v4 = res;
+    size_t n = 0;
+    int want6 = 1;
+    for (;;) {
+        while (v6 != NULL && v6->ai_family != AF_INET6)
+            v6 = v6->ai_next;
+        while (v4 != NULL && v4->ai_family == AF_INET6)
+            v4 = v4->ai_next;
+        if ((v6 == NULL && v4 == NULL) || n == max)
+            return n;
+        const struct addrinfo **pick = (want6 && v6 != NULL) || v4 == NULL ? &v6 : &v4;
+        out[n++] = *pick;
+        *pick = (*pick)->ai_next;
+        want6 = !want6;
+    }
+}
+
+static int has_both_families(const struct addrinfo *res)
+{
+    int v4 = 0, v6 = 0;
+    for (; res != NULL; res = res->ai_next) {
+        v4 |= res->ai_family == AF_INET;
+        v6 |= res->ai_family == AF_INET6;
+    }
+    return v4 && v6;
+}
+
+static void note_peer(struct net_connect_info *info, const struct addrinfo *ai)
+{
+    info->family = ai->ai_family;
+    getnameinfo(ai->ai_addr, ai->ai_addrlen, info->addr, sizeof(info->addr), NULL, 0,
+                NI_NUMERICHOST);
+}
+
+struct race {
+    const struct addrinfo *addr[HE_MAX_ATTEMPTS];
+    int fd[HE_MAX_ATTEMPTS];
+    size_t n, started, running;
+    struct timespec last_start;
+    int winner;
+};
+
+/* Starts the next address; a refused one counts as finished, so the next starts at once. */
+static void race_start_next(struct race *r, const char *bind_addr, char *why, size_t whylen)
+{
+    while (r->started < r->n && r->winner < 0) {
+        size_t i = r->started++;
+        int done = 0;
+        r->fd[i] = attempt_start(r->addr[i], bind_addr, &done, why, whylen);
+        clock_gettime(CLOCK_MONOTONIC, &r->last_start);
+        if (r->fd[i] < 0)
+            continue;
+        r->running++;
+        if (done)
+            r->winner = (int)i;
+        return;
+    }
+}
+
+/* Waits for any running attempt, or until the next one is due. Returns -1 on timeout. */
+static int race_wait(struct race *r, const struct timespec *deadline, char *why, size_t whylen)
+{
+    struct pollfd pfd[HE_MAX_ATTEMPTS];
+    size_t idx[HE_MAX_ATTEMPTS], n = 0;
+    for (size_t i = 0; i < r->started; i++)
+        if (r->fd[i] >= 0) {
+            pfd[n] = (struct pollfd){r->fd[i], POLLOUT, 0};
+            idx[n++] = i;
+        }
+    int wait = ms_left(deadline);
+    if (r->started < r->n) {
+        int due = HE_ATTEMPT_DELAY_MS - (int)ms_since(&r->last_start);
+        due = due < 0 ? 0 : due;
+        wait = wait < 0 || due < wait ? due : wait;
+    }
+    int rc = poll(pfd, (nfds_t)n, wait);
+    if (rc < 0 && errno != EINTR) {
+        snprintf(why, whylen, "poll: %s", strerror(errno));
+        return -1;
+    }
+    for (size_t k = 0; rc > 0 && k < n && r->winner < 0; k++) {
+        if (pfd[k].revents == 0)
+            continue;
+        int soerr = 0;
+        socklen_t len = sizeof(soerr);
+        if (getsockopt(pfd[k].fd, SOL_SOCKET, SO_ERROR, &soerr, &len) == 0 && soerr == 0) {
+            r->winner = (int)idx[k];
+            break;
+        }
+        snprintf(why, whylen, "%s", strerror(soerr ? soerr : errno));
+        close(pfd[k].fd);
+        r->fd[idx[k]] = -1;
+        r->running--;
+        r->last_start.tv_sec = 0; /* a failure lets the next attempt start now */
+    }
+    return deadline != NULL && ms_left(deadline) == 0 && r->winner < 0 ? -1 : 0;
+}
+
+/* Connects to the first address that answers, racing them as RFC 8305 describes. Returns the
+ * socket (blocking again), or -1 with why (*timed_out set when the deadline ended it). */
+static int race_connect(struct addrinfo *res, const char *bind_addr,
+                        const struct timespec *deadline, struct net_connect_info *info,
+                        char *why, size_t whylen)
+{
+    struct race r;
+    memset(&r, 0, sizeof(r));
+    r.winner = -1;
+    r.n = interleave(res, r.addr, HE_MAX_ATTEMPTS);
+    for (size_t i = 0; i < HE_MAX_ATTEMPTS; i++)
+        r.fd[i] = -1;
+    int timed_out = 0;
+    while (r.winner < 0) {
+        if (r.started < r.n && (r.running == 0 || ms_since(&r.last_start) >= HE_ATTEMPT_DELAY_MS))
+            race_start_next(&r, bind_addr, why, whylen);
+        if (r.winner >= 0 || (r.running == 0 && r.started == r.n))
+            break;
+        if (race_wait(&r, deadline, why, whylen) < 0) {
+            timed_out = deadline != NULL && ms_left(deadline) == 0;
+            break;
+        }
+    }
+    for (size_t i = 0; i < r.started; i++)
+        if (r.fd[i] >= 0 && (int)i != r.winner)
+            close(r.fd[i]);
+    info->attempts = (int)r.started;
+    if (r.winner < 0) {
+        info->failure = timed_out ? NET_FAIL_TIMEOUT : NET_FAIL_CONNECT;
+        if (timed_out)
+            snprintf(why, whylen, "timed out");
+        return -1;
+    }
+    note_peer(info, r.addr[r.winner]);
+    int fd = r.fd[r.winner], one = 1;
+    net_set_nonblock(fd, 0);
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return fd;
+}
+
+/* One address after the other, each given what is left of the deadline. */
+static int sequential_connect(struct addrinfo *res, const char *bind_addr,
+                              const struct timespec *deadline, struct net_connect_info *info,
+                              char *why, size_t whylen)
+{
     int fd = -1;
+    for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
+        int left = ms_left(deadline);
+        if (left == 0)
+            break;
+        info->attempts++;
+        fd = connect_one(ai, bind_addr, left, why, whylen);
+        if (fd >= 0)
+            note_peer(info, ai);
+    }
+    if (fd < 0 && deadline != NULL && ms_left(deadline) == 0) {
+        info->failure = NET_FAIL_TIMEOUT;
+        snprintf(why, whylen, "timed out");
+    } else if (fd < 0) {
+        info->failure = NET_FAIL_CONNECT;
+    }
+    return fd;
+}
+
+int net_connect_ex(const char *host, const char *port, int family, const char *bind_addr,
+                   int timeout_ms, struct net_connect_info *info, char *err, size_t errlen)
+{
+    struct net_connect_info scratch;
+    struct addrinfo *res = NULL;
+    struct timespec start, deadline;
     char why[256] = "no address";
-    for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next)
-        fd = connect_one(ai, bind_addr, timeout_ms, why, sizeof(why));
+    if (info == NULL)
+        info = &scratch;
+    memset(info, 0, sizeof(*info));
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    deadline = start;
+    deadline.tv_sec += timeout_ms / 1000;
+    deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+    if (deadline.tv_nsec >= 1000000000) {
+        deadline.tv_sec++;
+        deadline.tv_nsec -= 1000000000;
+    }
+    const struct timespec *dl = timeout_ms > 0 ? &deadline : NULL;
+    if (resolve_until(host, port, family, dl, &res, info, err, errlen) < 0)
+        return -1;
+    info->resolve_ms = ms_since(&start);
+    struct timespec connect_start;
+    clock_gettime(CLOCK_MONOTONIC, &connect_start);
+    /* RFC 8305 racing only where it helps: both families, and neither -4 nor -6 */
+    int fd = family == AF_UNSPEC && has_both_families(res)
+                 ? race_connect(res, bind_addr, dl, info, why, sizeof(why))
+                 : sequential_connect(res, bind_addr, dl, info, why, sizeof(why));
+    info->connect_ms = ms_since(&connect_start);
     freeaddrinfo(res);
     if (fd < 0) {
         int v6 = strchr(host, ':') != NULL;
@@ -157,6 +466,12 @@ int net_connect(const char *host, const char *port, int family, const char *bind
                  v6 ? "]" : "", port, why);
     }
     return fd;
+}
+
+int net_connect(const char *host, const char *port, int family, const char *bind_addr,
+                int timeout_ms, char *err, size_t errlen)
+{
+    return net_connect_ex(host, port, family, bind_addr, timeout_ms, NULL, err, errlen);
 }
 
 int net_connect_unix(const char *path, char *err, size_t errlen)

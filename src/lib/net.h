@@ -12,11 +12,33 @@
 int net_split(const char *text, const char *defhost, const char *defport, char **host,
               char **port);
 
-/* Connects a TCP socket to host:port, trying each address in turn. family is AF_UNSPEC,
- * AF_INET or AF_INET6 (-4/-6: no fallback to the other family). bind_addr ("host:port") may
- * be NULL. timeout_ms <= 0 waits as long as the system does. The socket is left blocking. */
+/* Connects a TCP socket to host:port, trying each address in turn (racing them when the name
+ * has both families: see net_connect_ex). family is AF_UNSPEC, AF_INET or AF_INET6 (-4/-6: no
+ * fallback to the other family). bind_addr ("host:port") may be NULL. timeout_ms bounds name
+ * resolution and connect together; <= 0 waits as long as the system does. The socket is left
+ * blocking. */
 int net_connect(const char *host, const char *port, int family, const char *bind_addr,
                 int timeout_ms, char *err, size_t errlen);
+
+/* Why a net_connect_ex() failed, for -json's error classes. */
+enum net_failure { NET_OK = 0, NET_FAIL_RESOLVE, NET_FAIL_CONNECT, NET_FAIL_TIMEOUT };
+
+/* What a connect learnt on the way, for -timing and -json. */
+struct net_connect_info {
+    double resolve_ms, connect_ms; /* name resolution; TCP connect (all attempts) */
+    int family;                    /* AF_INET or AF_INET6 of the address connected to */
+    char addr[64];                 /* that address, numeric ("::1", "127.0.0.1") */
+    int attempts;                  /* connection attempts started */
+    enum net_failure failure;      /* NET_OK on success */
+};
+
+/* net_connect(), telling what happened in *info (may be NULL). timeout_ms bounds name
+ * resolution and the connect together. When family is AF_UNSPEC and the name has addresses
+ * of both families, the attempts race as RFC 8305 (Happy Eyeballs v2) describes: IPv6 first,
+ * the next address (alternating families) 250 ms later or as soon as one fails, the first to
+ * connect wins and the others are closed. */
+int net_connect_ex(const char *host, const char *port, int family, const char *bind_addr,
+                   int timeout_ms, struct net_connect_info *info, char *err, size_t errlen);
 /* Connects to a Unix-domain socket. */
 int net_connect_unix(const char *path, char *err, size_t errlen);
 

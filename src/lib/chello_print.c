@@ -1,0 +1,392 @@
+/* The ClientHello report: names for code points, the verbose text, the -brief line and the
+ * JSON object (see chello.h). Names are the IANA registry's. */
+#include "lib/chello.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct code_name {
+    uint16_t code;
+    const char *name;
+};
+
+static const struct code_name ext_names[] = {
+    {0, "server_name"}, {1, "max_fragment_length"}, {2, "client_certificate_url"},
+    {3, "trusted_ca_keys"}, {4, "truncated_hmac"}, {5, "status_request"},
+    {6, "user_mapping"}, {7, "client_authz"}, {8, "server_authz"}, {9, "cert_type"},
+    {10, "supported_groups"}, {11, "ec_point_formats"}, {12, "srp"},
+    {13, "signature_algorithms"}, {14, "use_srtp"}, {15, "heartbeat"},
+    {16, "application_layer_protocol_negotiation"}, {17, "status_request_v2"},
+    {18, "signed_certificate_timestamp"}, {19, "client_certificate_type"},
+    {20, "server_certificate_type"}, {21, "padding"}, {22, "encrypt_then_mac"},
+    {23, "extended_master_secret"}, {24, "token_binding"}, {25, "cached_info"},
+    {26, "tls_lts"}, {27, "compress_certificate"}, {28, "record_size_limit"},
+    {29, "pwd_protect"}, {30, "pwd_clear"}, {31, "password_salt"}, {32, "ticket_pinning"},
+    {33, "tls_cert_with_extern_psk"}, {34, "delegated_credential"}, {35, "session_ticket"},
+    {36, "TLMSP"}, {37, "TLMSP_proxying"}, {38, "TLMSP_delegate"},
+    {39, "supported_ekt_ciphers"}, {41, "pre_shared_key"}, {42, "early_data"},
+    {43, "supported_versions"}, {44, "cookie"}, {45, "psk_key_exchange_modes"},
+    {47, "certificate_authorities"}, {48, "oid_filters"}, {49, "post_handshake_auth"},
+    {50, "signature_algorithms_cert"}, {51, "key_share"}, {52, "transparency_info"},
+    {54, "connection_id"}, {55, "external_id_hash"}, {56, "external_session_id"},
+    {57, "quic_transport_parameters"}, {58, "ticket_request"}, {59, "dnssec_chain"},
+    {0x3374, "next_protocol_negotiation"}, {0x4469, "application_settings_old"},
+    {0x44cd, "application_settings"}, {0xfe0d, "encrypted_client_hello"},
+    {0xff01, "renegotiation_info"}, {0, NULL},
+};
+
+static const struct code_name group_names[] = {
+    {1, "sect163k1"}, {2, "sect163r1"}, {3, "sect163r2"}, {4, "sect193r1"},
+    {5, "sect193r2"}, {6, "sect233k1"}, {7, "sect233r1"}, {8, "sect239k1"},
+    {9, "sect283k1"}, {10, "sect283r1"}, {11, "sect409k1"}, {12, "sect409r1"},
+    {13, "sect571k1"}, {14, "sect571r1"}, {15, "secp160k1"}, {16, "secp160r1"},
+    {17, "secp160r2"}, {18, "secp192k1"}, {19, "secp192r1"}, {20, "secp224k1"},
+    {21, "secp224r1"}, {22, "secp256k1"}, {23, "secp256r1"}, {24, "secp384r1"},
+    {25, "secp521r1"}, {26, "brainpoolP256r1"}, {27, "brainpoolP384r1"},
+    {28, "brainpoolP512r1"}, {29, "x25519"}, {30, "x448"}, {31, "brainpoolP256r1tls13"},
+    {32, "brainpoolP384r1tls13"}, {33, "brainpoolP512r1tls13"}, {256, "ffdhe2048"},
+    {257, "ffdhe3072"}, {258, "ffdhe4096"}, {259, "ffdhe6144"}, {260, "ffdhe8192"},
+    {512, "MLKEM512"}, {513, "MLKEM768"}, {514, "MLKEM1024"},
+    {0x11eb, "SecP256r1MLKEM768"}, {0x11ec, "X25519MLKEM768"}, {0x11ed, "SecP384r1MLKEM1024"},
+    {0x6399, "X25519Kyber768Draft00"}, {0, NULL},
+};
+
+static const struct code_name sigalg_names[] = {
+    {0x0201, "rsa_pkcs1_sha1"}, {0x0202, "dsa_sha1"}, {0x0203, "ecdsa_sha1"},
+    {0x0301, "rsa_pkcs1_sha224"}, {0x0302, "dsa_sha224"}, {0x0303, "ecdsa_sha224"},
+    {0x0401, "rsa_pkcs1_sha256"}, {0x0402, "dsa_sha256"}, {0x0403, "ecdsa_secp256r1_sha256"},
+    {0x0501, "rsa_pkcs1_sha384"}, {0x0502, "dsa_sha384"}, {0x0503, "ecdsa_secp384r1_sha384"},
+    {0x0601, "rsa_pkcs1_sha512"}, {0x0602, "dsa_sha512"}, {0x0603, "ecdsa_secp521r1_sha512"},
+    {0x0804, "rsa_pss_rsae_sha256"}, {0x0805, "rsa_pss_rsae_sha384"},
+    {0x0806, "rsa_pss_rsae_sha512"}, {0x0807, "ed25519"}, {0x0808, "ed448"},
+    {0x0809, "rsa_pss_pss_sha256"}, {0x080a, "rsa_pss_pss_sha384"},
+    {0x080b, "rsa_pss_pss_sha512"}, {0x081a, "ecdsa_brainpoolP256r1tls13_sha256"},
+    {0x081b, "ecdsa_brainpoolP384r1tls13_sha384"}, {0x081c, "ecdsa_brainpoolP512r1tls13_sha512"},
+    {0x0904, "mldsa44"}, {0x0905, "mldsa65"}, {0x0906, "mldsa87"},
+    {0xeded, "gostr34102001"}, {0xeeee, "gostr34102012_256"}, {0xefef, "gostr34102012_512"},
+    {0, NULL},
+};
+
+static const struct code_name version_names[] = {
+    {0x0304, "TLSv1.3"}, {0x0303, "TLSv1.2"}, {0x0302, "TLSv1.1"}, {0x0301, "TLSv1"},
+    {0x0300, "SSLv3"},   {0x0002, "SSLv2"},   {0xfeff, "DTLSv1"},  {0xfefd, "DTLSv1.2"},
+    {0xfefc, "DTLSv1.3"}, {0, NULL},
+};
+
+static const struct code_name compression_names[] = {
+    {0, "null"}, {1, "DEFLATE"}, {64, "LZS"}, {0, NULL},
+};
+static const struct code_name point_format_names[] = {
+    {0, "uncompressed"}, {1, "ansiX962_compressed_prime"}, {2, "ansiX962_compressed_char2"},
+    {0, NULL},
+};
+static const struct code_name psk_mode_names[] = {
+    {0, "psk_ke"}, {1, "psk_dhe_ke"}, {0, NULL},
+};
+
+static const char *lookup(const struct code_name *t, uint16_t code)
+{
+    for (; t->name != NULL; t++)
+        if (t->code == code)
+            return t->name;
+    return NULL;
+}
+
+const char *chello_ext_name(uint16_t type)
+{
+    return chello_is_grease(type) ? "GREASE" : lookup(ext_names, type);
+}
+
+const char *chello_group_name(uint16_t group)
+{
+    return chello_is_grease(group) ? "GREASE" : lookup(group_names, group);
+}
+
+const char *chello_sigalg_name(uint16_t sigalg)
+{
+    return chello_is_grease(sigalg) ? "GREASE" : lookup(sigalg_names, sigalg);
+}
+
+const char *chello_version_name(uint16_t version)
+{
+    return chello_is_grease(version) ? "GREASE" : lookup(version_names, version);
+}
+
+/* The library's own (OpenSSL) name, as openssl's reports spell cipher suites. */
+const char *chello_cipher_name(SSL *ssl, uint16_t cipher)
+{
+    unsigned char cs[2] = {(unsigned char)(cipher >> 8), (unsigned char)cipher};
+    if (chello_is_grease(cipher))
+        return "GREASE";
+    const SSL_CIPHER *c = ssl != NULL ? SSL_CIPHER_find(ssl, cs) : NULL;
+    return c != NULL ? SSL_CIPHER_get_name(c) : NULL;
+}
+
+static const char *cipher_std_name(SSL *ssl, uint16_t cipher)
+{
+    unsigned char cs[2] = {(unsigned char)(cipher >> 8), (unsigned char)cipher};
+    const SSL_CIPHER *c = ssl != NULL ? SSL_CIPHER_find(ssl, cs) : NULL;
+    return c != NULL ? SSL_CIPHER_standard_name(c) : NULL;
+}
+
+/* ------------------------------------------------------------------ text */
+
+/* Bytes a peer chose (a host name, a protocol name), printable ASCII kept, the rest as \xNN. */
+static void print_safe(BIO *out, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
+            BIO_write(out, p + i, 1);
+        else
+            BIO_printf(out, "\\x%02x", p[i]);
+    }
+}
+
+static void print_code(BIO *out, const char *sep, uint16_t code, const char *name)
+{
+    if (name != NULL)
+        BIO_printf(out, "%s%s (0x%04x)", sep, name, code);
+    else
+        BIO_printf(out, "%s0x%04x", sep, code);
+}
+
+static void print_u16_line(BIO *out, const char *title, const struct chello_u16s *l,
+                           const char *(*name)(uint16_t))
+{
+    BIO_printf(out, "    %s:", title);
+    for (size_t i = 0; i < l->n; i++)
+        print_code(out, i ? ", " : " ", l->v[i], name(l->v[i]));
+    BIO_puts(out, l->n ? "\n" : " (none)\n");
+}
+
+static void print_u8_line(BIO *out, const char *title, struct chello_bytes b,
+                          const struct code_name *names)
+{
+    BIO_printf(out, "    %s:", title);
+    for (size_t i = 0; i < b.n; i++) {
+        const char *nm = lookup(names, b.p[i]);
+        if (nm != NULL)
+            BIO_printf(out, "%s%s (%u)", i ? ", " : " ", nm, b.p[i]);
+        else
+            BIO_printf(out, "%s%u", i ? ", " : " ", b.p[i]);
+    }
+    BIO_puts(out, b.n ? "\n" : " (none)\n");
+}
+
+static void print_ciphers(BIO *out, const struct chello *ch, SSL *ssl)
+{
+    BIO_printf(out, "    Cipher suites (%zu):\n", ch->ciphers.n);
+    for (size_t i = 0; i < ch->ciphers.n; i++) {
+        const char *nm = chello_cipher_name(ssl, ch->ciphers.v[i]);
+        BIO_printf(out, "        0x%04x %s\n", ch->ciphers.v[i], nm ? nm : "(unknown)");
+    }
+}
+
+static void print_extensions(BIO *out, const struct chello *ch)
+{
+    BIO_printf(out, "    Extensions (%zu):\n", ch->n_exts);
+    for (size_t i = 0; i < ch->n_exts; i++) {
+        const char *nm = chello_ext_name(ch->exts[i].type);
+        BIO_printf(out, "        0x%04x %s, length %zu%s\n", ch->exts[i].type,
+                   nm ? nm : "(unknown)", ch->exts[i].data.n,
+                   ch->exts[i].malformed ? " (malformed)" : "");
+    }
+}
+
+static void print_named_values(BIO *out, const struct chello *ch)
+{
+    BIO_puts(out, "    Server name: ");
+    if (ch->sni.p != NULL)
+        print_safe(out, ch->sni.p, ch->sni.n);
+    else
+        BIO_puts(out, "(none)");
+    BIO_puts(out, "\n    ALPN:");
+    for (size_t i = 0; i < ch->n_alpn; i++) {
+        BIO_puts(out, i ? ", " : " ");
+        print_safe(out, ch->alpn[i].p, ch->alpn[i].n);
+    }
+    BIO_puts(out, ch->n_alpn ? "\n" : " (none)\n");
+    print_u16_line(out, "Supported groups", &ch->groups, chello_group_name);
+    BIO_puts(out, "    Key shares:");
+    for (size_t i = 0; i < ch->n_key_shares; i++) {
+        print_code(out, i ? ", " : " ", ch->key_shares[i].group,
+                   chello_group_name(ch->key_shares[i].group));
+        BIO_printf(out, " %zu bytes", ch->key_shares[i].key_len);
+    }
+    BIO_puts(out, ch->n_key_shares ? "\n" : " (none)\n");
+    print_u16_line(out, "Signature algorithms", &ch->sigalgs, chello_sigalg_name);
+    print_u8_line(out, "EC point formats", ch->point_formats, point_format_names);
+    print_u8_line(out, "PSK key exchange modes", ch->psk_modes, psk_mode_names);
+}
+
+/* The JA3 text can be as long as three characters per byte of the message. */
+static char *ja3_alloc(const struct chello *ch, char md5hex[33])
+{
+    size_t size = ch->msg_len * 3 + 64;
+    char *s = malloc(size);
+    if (s != NULL && chello_ja3(ch, s, size, md5hex) < 0) {
+        free(s);
+        s = NULL;
+    }
+    return s;
+}
+
+static void print_fingerprints(BIO *out, const struct chello *ch)
+{
+    char md5hex[33], ja4[37];
+    char *ja3 = ja3_alloc(ch, md5hex);
+    size_t rawsize = ch->msg_len * 3 + 64;
+    char *raw = malloc(rawsize);
+    if (ja3 != NULL)
+        BIO_printf(out, "JA3: %s\nJA3 hash: %s\n", ja3, md5hex);
+    if (raw != NULL && chello_ja4(ch, 't', ja4, raw, rawsize) == 0)
+        BIO_printf(out, "JA4: %s\nJA4_r: %s\n", ja4, raw);
+    free(ja3);
+    free(raw);
+}
+
+void chello_print(BIO *out, const struct chello *ch, SSL *ssl)
+{
+    const char *v = chello_version_name(ch->legacy_version);
+    BIO_puts(out, "Client Hello:\n");
+    print_code(out, "    Legacy version: ", ch->legacy_version, v);
+    BIO_puts(out, "\n");
+    print_u16_line(out, "Supported versions", &ch->versions, chello_version_name);
+    BIO_printf(out, "    Session ID length: %zu\n", ch->session_id.n);
+    print_ciphers(out, ch, ssl);
+    print_u8_line(out, "Compression methods", ch->compressions, compression_names);
+    print_extensions(out, ch);
+    print_named_values(out, ch);
+    print_fingerprints(out, ch);
+}
+
+void chello_print_brief(BIO *out, const struct chello *ch)
+{
+    char ja4[37];
+    if (chello_ja4(ch, 't', ja4, NULL, 0) == 0)
+        BIO_printf(out, "Client Hello JA4: %s\n", ja4);
+}
+
+/* ------------------------------------------------------------------ JSON */
+
+static void json_code(struct json *j, const char *key, uint16_t code, const char *name)
+{
+    char hex[8];
+    snprintf(hex, sizeof(hex), "0x%04x", code);
+    json_object_begin(j, key);
+    json_uint(j, "id", code);
+    json_string(j, "hex", hex);
+    json_string(j, "name", name);
+    json_bool(j, "grease", chello_is_grease(code));
+    json_object_end(j);
+}
+
+static void json_u16s(struct json *j, const char *key, const struct chello_u16s *l,
+                      const char *(*name)(uint16_t))
+{
+    json_array_begin(j, key);
+    for (size_t i = 0; i < l->n; i++)
+        json_code(j, NULL, l->v[i], name(l->v[i]));
+    json_array_end(j);
+}
+
+static void json_u8s(struct json *j, const char *key, struct chello_bytes b,
+                     const struct code_name *names)
+{
+    json_array_begin(j, key);
+    for (size_t i = 0; i < b.n; i++) {
+        json_object_begin(j, NULL);
+        json_uint(j, "id", b.p[i]);
+        json_string(j, "name", lookup(names, b.p[i]));
+        json_object_end(j);
+    }
+    json_array_end(j);
+}
+
+static void json_ciphers(struct json *j, const struct chello *ch, SSL *ssl)
+{
+    json_array_begin(j, "cipher_suites");
+    for (size_t i = 0; i < ch->ciphers.n; i++) {
+        uint16_t c = ch->ciphers.v[i];
+        json_code(j, NULL, c, chello_is_grease(c) ? "GREASE" : cipher_std_name(ssl, c));
+    }
+    json_array_end(j);
+}
+
+static void json_extensions(struct json *j, const struct chello *ch)
+{
+    json_array_begin(j, "extensions");
+    for (size_t i = 0; i < ch->n_exts; i++) {
+        const struct chello_ext *e = &ch->exts[i];
+        char hex[8];
+        snprintf(hex, sizeof(hex), "0x%04x", e->type);
+        json_object_begin(j, NULL);
+        json_uint(j, "id", e->type);
+        json_string(j, "hex", hex);
+        json_string(j, "name", chello_ext_name(e->type));
+        json_bool(j, "grease", chello_is_grease(e->type));
+        json_uint(j, "length", e->data.n);
+        json_bool(j, "malformed", e->malformed);
+        json_object_end(j);
+    }
+    json_array_end(j);
+}
+
+static void json_named_values(struct json *j, const struct chello *ch)
+{
+    if (ch->sni.p != NULL)
+        json_string_len(j, "server_name", ch->sni.p, ch->sni.n);
+    else
+        json_null(j, "server_name");
+    json_array_begin(j, "alpn");
+    for (size_t i = 0; i < ch->n_alpn; i++)
+        json_string_len(j, NULL, ch->alpn[i].p, ch->alpn[i].n);
+    json_array_end(j);
+    json_u16s(j, "supported_groups", &ch->groups, chello_group_name);
+    json_array_begin(j, "key_shares");
+    for (size_t i = 0; i < ch->n_key_shares; i++) {
+        json_object_begin(j, NULL);
+        json_code(j, "group", ch->key_shares[i].group,
+                  chello_group_name(ch->key_shares[i].group));
+        json_uint(j, "key_length", ch->key_shares[i].key_len);
+        json_object_end(j);
+    }
+    json_array_end(j);
+    json_u16s(j, "signature_algorithms", &ch->sigalgs, chello_sigalg_name);
+    json_u8s(j, "ec_point_formats", ch->point_formats, point_format_names);
+    json_u8s(j, "psk_key_exchange_modes", ch->psk_modes, psk_mode_names);
+}
+
+static void json_fingerprints(struct json *j, const struct chello *ch)
+{
+    char md5hex[33], ja4[37];
+    char *ja3 = ja3_alloc(ch, md5hex);
+    size_t rawsize = ch->msg_len * 3 + 64;
+    char *raw = malloc(rawsize);
+    json_string(j, "ja3", ja3);
+    json_string(j, "ja3_hash", ja3 != NULL ? md5hex : NULL);
+    if (raw != NULL && chello_ja4(ch, 't', ja4, raw, rawsize) == 0) {
+        json_string(j, "ja4", ja4);
+        json_string(j, "ja4_r", raw);
+    } else {
+        json_null(j, "ja4");
+        json_null(j, "ja4_r");
+    }
+    free(ja3);
+    free(raw);
+}
+
+void chello_json(struct json *j, const char *key, const struct chello *ch, SSL *ssl)
+{
+    json_object_begin(j, key);
+    json_code(j, "legacy_version", ch->legacy_version, chello_version_name(ch->legacy_version));
+    json_u16s(j, "supported_versions", &ch->versions, chello_version_name);
+    json_uint(j, "session_id_length", ch->session_id.n);
+    json_ciphers(j, ch, ssl);
+    json_u8s(j, "compression_methods", ch->compressions, compression_names);
+    json_extensions(j, ch);
+    json_named_values(j, ch);
+    json_fingerprints(j, ch);
+    json_object_end(j);
+}

@@ -1,0 +1,85 @@
+/* ClientHello analysis on hostile bytes: the input is read both as a handshake message
+ * (chello_parse) and as a TCP stream of records (chello_capture_feed, cut into pieces whose
+ * sizes the input picks), then everything a report does is done: JA3, JA4, the text report
+ * and the JSON object, which must always be well-formed. */
+#include "lib/chello.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static SSL_CTX *ctx;
+static SSL *ssl;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    ctx = SSL_CTX_new(TLS_server_method());
+    ssl = ctx != NULL ? SSL_new(ctx) : NULL;
+    if (ssl == NULL)
+        abort();
+    return 0;
+}
+
+static void report(const struct chello *ch)
+{
+    char ja4[37], raw[512], md5hex[33];
+    size_t size = ch->msg_len * 3 + 64;
+    char *ja3 = malloc(size);
+    if (ja3 == NULL)
+        return;
+    if (chello_ja3(ch, ja3, size, md5hex) != 0 || strlen(md5hex) != 32)
+        abort();
+    free(ja3);
+    if (chello_ja4(ch, 't', ja4, raw, sizeof(raw)) != 0 || strlen(ja4) != 36 ||
+        ja4[10] != '_' || ja4[23] != '_')
+        abort();
+    BIO *out = BIO_new(BIO_s_mem());
+    if (out == NULL)
+        return;
+    chello_print(out, ch, ssl);
+    chello_print_brief(out, ch);
+    struct json j;
+    json_init(&j, out, 0);
+    chello_json(&j, NULL, ch, ssl);
+    if (json_end(&j) != 0)
+        abort();
+    BIO_free(out);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct chello ch;
+    const char *why;
+    if (size > CHELLO_MAX_MSG + 64)
+        return 0;
+    if (chello_parse(&ch, data, size, &why) == 0) {
+        report(&ch);
+        chello_free(&ch);
+    } else if (why == NULL) {
+        abort();
+    }
+
+    /* the same bytes as a stream, fed in pieces of 1..16 bytes chosen by the input itself */
+    struct chello_capture c;
+    chello_capture_init(&c);
+    int rc = 0;
+    for (size_t i = 0; i < size && rc == 0;) {
+        size_t piece = (size_t)(data[i] % 16) + 1;
+        if (piece > size - i)
+            piece = size - i;
+        rc = chello_capture_feed(&c, data + i, piece);
+        i += piece;
+    }
+    if (rc == 1) {
+        if (chello_parse(&ch, c.msg, c.have, &why) == 0) {
+            report(&ch);
+            chello_free(&ch);
+        }
+    } else if (rc == -1 && c.why == NULL) {
+        abort();
+    }
+    chello_capture_free(&c);
+    return 0;
+}

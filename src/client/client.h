@@ -16,6 +16,7 @@ struct client_config {
 
     /* where to connect */
     const char *connect;     /* "host:port" from -connect or the positional argument */
+    int target_given;        /* it came as the positional argument */
     const char *host, *port; /* -host/-port (older spelling) */
     const char *bind, *unix_path, *proxy, *proxy_user, *proxy_pass;
     int family;              /* AF_UNSPEC, AF_INET (-4), AF_INET6 (-6) */
@@ -88,9 +89,14 @@ int client_target(const struct client_config *cfg, char **host, char **port);
  * for none. */
 char *client_default_servername(const struct client_config *cfg);
 
-/* Opens the transport (TCP, UDP for DTLS, Unix socket, proxy tunnel, STARTTLS dialogue) and
- * returns its fd (blocking), or -1 after printing why. */
+/* Opens the transport (TCP, UDP for DTLS, Unix socket, or TCP to the -proxy) and returns its
+ * fd (blocking), or -1 after printing why. */
 int client_connect(const struct client_config *cfg);
+
+/* -proxy: asks the proxy on fd, through bio, to tunnel to the target (HTTP CONNECT, IPv6
+ * literals bracketed, Basic credentials from -proxy_user/-proxy_pass). Returns 0 once the
+ * proxy agreed, or -1 (reported). */
+int client_proxy_tunnel(const struct client_config *cfg, BIO *bio, int fd);
 
 /* Puts the transport under ssl: a socket BIO, or a connected datagram BIO for DTLS (with -mtu
  * and -timeout), under -nbio_test's filter. Returns 0 or -1 (reported). */

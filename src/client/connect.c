@@ -94,48 +94,60 @@ char *client_default_servername(const struct client_config *cfg)
     return NULL;
 }
 
-/* Reads the proxy's reply headers up to the blank line, one byte at a time so that nothing
- * of the TLS stream behind them is consumed. Returns 0 on a 2xx status. */
-static int proxy_read_reply(int fd, const char *proxy, int timeout_ms)
+/* Waits until fd can be read (or written), up to timeout_ms (<= 0: 30 s). Returns 0 or -1. */
+static int wait_fd(int fd, short events, int timeout_ms)
 {
-    char line[1024];
+    struct pollfd pfd = {fd, events, 0};
+    int rc;
+    do {
+        rc = poll(&pfd, 1, timeout_ms > 0 ? timeout_ms : 30000);
+    } while (rc < 0 && errno == EINTR);
+    return rc > 0 ? 0 : -1;
+}
+
+/* Writes all of buf through bio, waiting when it asks to retry. Returns 0 or -1. */
+static int bio_write_all(BIO *bio, int fd, const char *buf, size_t len, int timeout_ms)
+{
+    while (len > 0) {
+        int n = BIO_write(bio, buf, (int)len);
+        if (n > 0) {
+            buf += n;
+            len -= (size_t)n;
+        } else if (!BIO_should_retry(bio) || wait_fd(fd, POLLOUT, timeout_ms) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Reads the proxy's reply through bio up to its blank line. The server behind it says
+ * nothing before our ClientHello, so reading whole chunks takes nothing of the TLS stream.
+ * Returns the reply's length in buf (NUL-terminated), or -1 (reported). */
+static int proxy_read_reply(BIO *bio, int fd, const char *proxy, char *buf, size_t size,
+                            int timeout_ms)
+{
     size_t len = 0;
-    int status = -1, lines = 0;
-    for (int guard = 0; guard < 65536; guard++) {
-        struct pollfd pfd = {fd, POLLIN, 0};
-        if (poll(&pfd, 1, timeout_ms > 0 ? timeout_ms : 30000) <= 0) {
+    buf[0] = '\0';
+    while (strstr(buf, "\r\n\r\n") == NULL) {
+        if (len + 1 >= size) {
+            err_msg("proxy %s: reply headers too long", proxy);
+            return -1;
+        }
+        size_t room = size - len - 1;
+        /* 4096 at a time, as openssl's reads go (it shows in -debug) */
+        int n = BIO_read(bio, buf + len, (int)(room < 4096 ? room : 4096));
+        if (n > 0) {
+            len += (size_t)n;
+            buf[len] = '\0';
+        } else if (!BIO_should_retry(bio)) {
+            err_msg("proxy %s closed the connection before answering CONNECT", proxy);
+            return -1;
+        } else if (wait_fd(fd, POLLIN, timeout_ms) < 0) {
             err_msg("proxy %s: no reply in time", proxy);
             return -1;
         }
-        char ch;
-        ssize_t n = read(fd, &ch, 1);
-        if (n <= 0) {
-            err_msg("proxy %s closed the connection before answering CONNECT", proxy);
-            return -1;
-        }
-        if (ch != '\n') {
-            if (len < sizeof(line) - 1 && ch != '\r')
-                line[len++] = ch;
-            continue;
-        }
-        line[len] = '\0';
-        if (lines++ == 0) {
-            int major, minor;
-            if (sscanf(line, "HTTP/%d.%d %d", &major, &minor, &status) != 3) {
-                err_msg("proxy %s: not an HTTP reply: \"%.80s\"", proxy, line);
-                return -1;
-            }
-            if (status < 200 || status > 299) {
-                err_msg("proxy %s refused CONNECT: \"%.120s\"", proxy, line);
-                return -1;
-            }
-        } else if (len == 0) {
-            return 0;
-        }
-        len = 0;
     }
-    err_msg("proxy %s: reply headers too long", proxy);
-    return -1;
+    return (int)len;
 }
 
 /* "Proxy-Authorization: Basic ...\r\n" from -proxy_user/-proxy_pass into auth. */
@@ -161,32 +173,60 @@ static int proxy_auth_header(const struct client_config *cfg, char *auth, size_t
     return 0;
 }
 
-/* Sends "CONNECT host:port" (IPv6 literals bracketed, Basic credentials with -proxy_user). */
-static int proxy_connect(int fd, const struct client_config *cfg, const char *host,
-                         const char *port)
+/* The request openssl sends, so the proxy sees the same thing from either tool. */
+static int proxy_request(const struct client_config *cfg, const char *host, const char *port,
+                         char *req, size_t size)
 {
-    char req[2048], auth[1024] = "";
-    int v6 = strchr(host, ':') != NULL, ret = -1;
+    char auth[1024] = "";
+    int v6 = strchr(host, ':') != NULL;
     if (cfg->proxy_user != NULL && proxy_auth_header(cfg, auth, sizeof(auth)) < 0)
-        goto done;
-    int n = snprintf(req, sizeof(req), "CONNECT %s%s%s:%s HTTP/1.0\r\n%s\r\n", v6 ? "[" : "",
-                     host, v6 ? "]" : "", port, auth);
-    if (n < 0 || (size_t)n >= sizeof(req)) {
+        return -1;
+    int n = snprintf(req, size, "CONNECT %s%s%s:%s HTTP/1.0\r\nProxy-Connection: Keep-Alive\r\n"
+                     "%s\r\n", v6 ? "[" : "", host, v6 ? "]" : "", port, auth);
+    OPENSSL_cleanse(auth, sizeof(auth));
+    if (n < 0 || (size_t)n >= size) {
         err_msg("proxy request too long");
-        goto done;
+        return -1;
     }
-    if (write(fd, req, (size_t)n) != n) {
+    return n;
+}
+
+int client_proxy_tunnel(const struct client_config *cfg, BIO *bio, int fd)
+{
+    char *host = NULL, *port = NULL, req[2048], reply[8192];
+    int ret = -1, timeout_ms = cfg->connect_timeout * 1000;
+    if (client_target(cfg, &host, &port) < 0 || host == NULL)
+        goto done;
+    int n = proxy_request(cfg, host, port, req, sizeof(req));
+    if (n < 0)
+        goto done;
+    if (bio_write_all(bio, fd, req, (size_t)n, timeout_ms) < 0) {
         err_msg("cannot send CONNECT to proxy %s: %s", cfg->proxy, strerror(errno));
         goto done;
     }
-    ret = proxy_read_reply(fd, cfg->proxy, cfg->connect_timeout * 1000);
+    if (proxy_read_reply(bio, fd, cfg->proxy, reply, sizeof(reply), timeout_ms) < 0)
+        goto done;
+    int major, minor, status = 0;
+    reply[strcspn(reply, "\r\n")] = '\0';
+    if (sscanf(reply, "HTTP/%d.%d %d", &major, &minor, &status) != 3) {
+        err_msg("proxy %s: not an HTTP reply: \"%.80s\"", cfg->proxy, reply);
+        goto done;
+    }
+    if (status < 200 || status > 299) {
+        err_msg("proxy %s refused CONNECT: \"%.120s\"", cfg->proxy, reply);
+        goto done;
+    }
+    ret = 0;
 done:
-    OPENSSL_cleanse(auth, sizeof(auth));
     OPENSSL_cleanse(req, sizeof(req));
+    free(host);
+    free(port);
     return ret;
 }
 
-static int open_proxy_tunnel(const struct client_config *cfg, const char *host, const char *port)
+/* The TCP connection to the proxy; the CONNECT itself goes through the TLS connection's
+ * BIO later (client_proxy_tunnel), so -debug shows it and the byte counts include it. */
+static int open_proxy(const struct client_config *cfg)
 {
     char why[512];
     char *ph = NULL, *pp = NULL;
@@ -197,14 +237,8 @@ static int open_proxy_tunnel(const struct client_config *cfg, const char *host, 
     }
     fd = net_connect(ph, pp, cfg->family, cfg->bind, cfg->connect_timeout * 1000, why,
                      sizeof(why));
-    if (fd < 0) {
+    if (fd < 0)
         err_msg("proxy: %s", why);
-        goto done;
-    }
-    if (proxy_connect(fd, cfg, host, port) < 0) {
-        close(fd);
-        fd = -1;
-    }
 done:
     free(ph);
     free(pp);
@@ -257,7 +291,7 @@ int client_connect(const struct client_config *cfg)
     if (cfg->common.dtls) {
         fd = open_udp(cfg, h, port);
     } else if (cfg->proxy != NULL) {
-        fd = open_proxy_tunnel(cfg, h, port);
+        fd = open_proxy(cfg);
     } else {
         fd = net_connect(h, port, cfg->family, cfg->bind, cfg->connect_timeout * 1000, why,
                          sizeof(why));

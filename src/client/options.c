@@ -16,8 +16,9 @@
  * internet ones. */
 static void note_conn_kind(struct client_config *c, enum client_conn_kind kind)
 {
-    if (c->conn_kind != CONN_UNSET && c->conn_kind != kind)
-        c->conn_mixed = 1;
+    /* 1: internet flags after -unix; 2: -unix after internet flags (openssl words each) */
+    if (c->conn_kind != CONN_UNSET && c->conn_kind != kind && c->conn_mixed == 0)
+        c->conn_mixed = kind == CONN_INET ? 1 : 2;
     c->conn_kind = kind;
 }
 
@@ -147,6 +148,16 @@ static int set_srp_strength(void *cfg, const struct opt_def *def, const struct o
     return opt_set_int(cfg, def, val);
 }
 
+static int set_connect(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    struct client_config *c = cfg;
+    if (c->target_given) {
+        opt_error("cannot provide both -connect option and target parameter");
+        return -1;
+    }
+    return set_inet_str(cfg, def, val);
+}
+
 static int positional(void *cfg, const char *arg)
 {
     struct client_config *c = cfg;
@@ -156,6 +167,7 @@ static int positional(void *cfg, const char *arg)
     }
     note_conn_kind(c, CONN_INET);
     c->connect = arg;
+    c->target_given = 1;
     return 0;
 }
 
@@ -171,7 +183,7 @@ static const struct opt_def client_general[] = {
     OPT_ROW_SECTION("Network options"),
     {"host", OPT_STRING, set_inet_str, F(host), 0, "Use -connect instead"},
     {"port", OPT_UINT, set_inet_str, F(port), 0, "Use -connect instead"},
-    {"connect", OPT_STRING, set_inet_str, F(connect), 0, "TCP/IP where to connect; default: 4433"},
+    {"connect", OPT_STRING, set_connect, F(connect), 0, "TCP/IP where to connect; default: 4433"},
     {"bind", OPT_STRING, opt_set_str, F(bind), 0, "bind local address for connection"},
     {"proxy", OPT_STRING, opt_set_str, F(proxy), 0,
      "Connect to via specified proxy to the real server"},
@@ -328,51 +340,64 @@ void client_config_free(struct client_config *cfg)
     tls_common_free(&cfg->common);
 }
 
-/* Combinations openssl refuses, with its reasons. Returns 0 or -1 (reported). */
-static int check_conflicts(const struct client_config *cfg)
+/* Combinations openssl refuses while reading its options (it adds "Use -help" to these). */
+static const char *usage_conflict(const struct client_config *cfg)
 {
     const struct tls_common *c = &cfg->common;
-    const char *why = NULL;
+    if (cfg->family_flags >= 2)
+        return "Can't use both -4 and -6";
+    if (cfg->servername != NULL && cfg->noservername)
+        return "Can't use -servername and -noservername together";
+    if (cfg->dane_tlsa_domain != NULL && cfg->noservername)
+        return "Can't use -dane_tlsa_domain and -noservername together";
+    if (c->min_version == TLS1_3_VERSION && c->nextprotoneg != NULL)
+        return "Cannot supply -nextprotoneg with TLSv1.3";
+    if (cfg->proxy != NULL && cfg->connect == NULL && cfg->host == NULL)
+        return "-proxy requires use of -connect or target parameter";
+    return NULL;
+}
+
+/* Other combinations openssl refuses (without the "Use -help" line). */
+static const char *setup_conflict(const struct client_config *cfg)
+{
+    const struct tls_common *c = &cfg->common;
     if (cfg->conn_mixed)
-        why = "Intermixed protocol flags (unix and internet domains)";
-    else if (cfg->family_flags >= 2)
-        why = "Can't use both -4 and -6";
-    else if (c->version_flags > 1)
-        why = "Cannot supply multiple protocol flags";
-    else if (c->version_flags == 1 && c->no_version_flags > 0)
-        why = "Cannot supply both a protocol flag and '-no_<prot>'";
-    else if (cfg->servername != NULL && cfg->noservername)
-        why = "Can't use -servername and -noservername together";
-    else if (cfg->dane_tlsa_domain != NULL && cfg->noservername)
-        why = "Can't use -dane_tlsa_domain and -noservername together";
-    else if (cfg->dane_tlsa_domain == NULL && cfg->dane_tlsa_rrdata.n > 0)
-        why = "DANE TLSA authentication requires the -dane_tlsa_domain option";
-    else if (cfg->dane_tlsa_domain != NULL && cfg->dane_tlsa_rrdata.n == 0)
-        why = "DANE TLSA authentication requires at least one -dane_tlsa_rrdata option";
-    else if (c->min_version == TLS1_3_VERSION && c->nextprotoneg != NULL)
-        why = "Cannot supply -nextprotoneg with TLSv1.3";
-    else if (cfg->proxy != NULL && cfg->connect == NULL && cfg->host == NULL)
-        why = "-proxy requires use of -connect or target parameter";
-    else if (cfg->proxy != NULL && cfg->unix_path != NULL)
-        why = "Can't use -proxy with -unix";
-    else if (cfg->proxy_pass != NULL && cfg->proxy_user == NULL)
-        why = "Must specify -proxy_user with -proxy_pass";
-    else if (cfg->unix_path != NULL && c->dtls)
-        why = "Can't use unix sockets and datagrams together";
-    else if (c->dtls && cfg->proxy != NULL)
-        why = "Can't use -proxy with DTLS";
-    else if (c->id.key != NULL && c->id.cert == NULL)
-        why = "-key needs -cert";
-    if (why != NULL) {
-        err_msg("%s", why);
-        return -1;
-    }
-    return 0;
+        return cfg->conn_mixed == 1 ? "Intermixed protocol flags (unix and internet domains)"
+                                    : "Intermixed protocol flags (internet and unix domains)";
+    if (c->version_flags > 1)
+        return "Cannot supply multiple protocol flags";
+    if (c->version_flags == 1 && c->no_version_flags > 0)
+        return "Cannot supply both a protocol flag and '-no_<prot>'";
+    if (cfg->dane_tlsa_domain == NULL && cfg->dane_tlsa_rrdata.n > 0)
+        return "DANE TLSA authentication requires the -dane_tlsa_domain option";
+    if (cfg->dane_tlsa_domain != NULL && cfg->dane_tlsa_rrdata.n == 0)
+        return "DANE TLSA authentication requires at least one -dane_tlsa_rrdata option";
+    if (cfg->proxy != NULL && cfg->unix_path != NULL)
+        return "Can't use -proxy with -unix";
+    if (cfg->proxy_pass != NULL && cfg->proxy_user == NULL)
+        return "Must specify -proxy_user with -proxy_pass";
+    if (cfg->unix_path != NULL && c->dtls)
+        return "Can't use unix sockets and datagrams together";
+    if (c->dtls && cfg->proxy != NULL)
+        return "Can't use -proxy with DTLS";
+    if (c->id.key != NULL && c->id.cert == NULL)
+        return "-key needs -cert";
+    return NULL;
 }
 
 int client_config_finish(struct client_config *cfg)
 {
-    return check_conflicts(cfg);
+    const char *why = usage_conflict(cfg);
+    if (why != NULL) {
+        err_msg("%s", why);
+        err_msg("Use -help for summary.");
+        return -1;
+    }
+    if ((why = setup_conflict(cfg)) != NULL) {
+        err_msg("%s", why);
+        return -1;
+    }
+    return 0;
 }
 
 struct print_opts client_print_opts(const struct client_config *cfg)

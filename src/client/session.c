@@ -276,7 +276,7 @@ static void close_connection(SSL *ssl, int fd, int drain)
         close(fd);
 }
 
-/* Transport, CONNECTED, -nbio, BIOs and traces, STARTTLS. Returns the fd or -1 (reported). */
+/* Transport, CONNECTED, -nbio, BIOs and traces. Returns the fd or -1 (reported). */
 static int open_transport(const struct client_config *cfg, SSL *ssl)
 {
     BIO *out = client_out(SSL_get_SSL_CTX(ssl));
@@ -295,15 +295,26 @@ static int open_transport(const struct client_config *cfg, SSL *ssl)
         if (out != NULL)
             BIO_puts(out, "Turned on non blocking io\n");
     }
-    if (client_attach_transport(cfg, ssl, fd) < 0 || trace_setup_ssl(ssl, &cfg->common) < 0)
-        goto fail;
-    if (cfg->starttls != NULL && run_starttls(cfg, fd) < 0)
-        goto fail;
+    if (client_attach_transport(cfg, ssl, fd) < 0 || trace_setup_ssl(ssl, &cfg->common) < 0) {
+        close(fd);
+        return -1;
+    }
     SSL_set_connect_state(ssl);
     return fd;
 fail:
     close(fd);
     return -1;
+}
+
+/* What comes before the handshake on an open transport: the proxy's tunnel, STARTTLS.
+ * Returns 0 or -1 (reported). */
+static int before_handshake(const struct client_config *cfg, SSL *ssl, int fd)
+{
+    if (cfg->proxy != NULL && client_proxy_tunnel(cfg, SSL_get_wbio(ssl), fd) < 0)
+        return -1;
+    if (cfg->starttls != NULL && run_starttls(cfg, fd) < 0)
+        return -1;
+    return 0;
 }
 
 /* One connection. full: the first connection's full report (reconnections print the short
@@ -322,7 +333,7 @@ static enum conn_result one_connection(const struct client_config *cfg, SSL_CTX 
         return CONN_FAILED;
     if ((fd = open_transport(cfg, ssl)) < 0)
         goto done;
-    if (send_early_data(cfg, ssl, fd) < 0)
+    if (before_handshake(cfg, ssl, fd) < 0 || send_early_data(cfg, ssl, fd) < 0)
         goto shut;
     int rc = do_handshake(cfg, ssl, fd);
     if (rc != 1) {
@@ -348,6 +359,9 @@ static enum conn_result one_connection(const struct client_config *cfg, SSL_CTX 
         goto done;
     }
     *status = client_interact(cfg, ssl, fd);
+    /* a TLS 1.3 session only exists once its ticket is in: let -sess_out have it */
+    if (cfg->sess_out != NULL && SSL_version(ssl) == TLS1_3_VERSION)
+        wait_for_ticket(ssl, fd, &conn);
     result = CONN_FINISHED;
 shut:
     if (!handshaken)

@@ -132,7 +132,7 @@ check_references() {
 check_render() {
     local prog=$1 page=$docs/$1.1 section missing=()
     if ! command -v man >/dev/null; then
-        skip 3 "man is not installed (scripts/deps/docs.txt)"
+        skip 4 "man is not installed (scripts/deps/docs.txt)"
         return
     fi
     MANWIDTH=80 man --warnings -l "$page" > "$TMP/$prog.txt" 2> "$TMP/$prog.warn"
@@ -144,6 +144,16 @@ check_render() {
         grep -qx -- "$section" "$TMP/$prog.txt" || missing+=("$section")
     done
     is "${missing[*]:-}" "" "$prog: the page has every section"
+    is "$(LC_ALL=C.UTF-8 wide_lines < "$TMP/$prog.txt")" "" "$prog: no line is wider than 80 columns"
+}
+
+# wide_lines: the rendered lines longer than 80 characters (examples must fit a terminal).
+wide_lines() {
+    local line
+    while IFS= read -r line; do
+        ((${#line} > 80)) && printf '%s\n' "$line"
+    done
+    return 0
 }
 
 check_version() {

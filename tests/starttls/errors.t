@@ -17,7 +17,7 @@ for s in silent smtp-refuse smtp-nostarttls smtp-garbage imap-nostarttls postgre
 done
 
 # The silent server first, in the background: our s_client gives up on its own after its
-# 30 s STARTTLS timeout; the other cases run meanwhile. openssl s_client has no such timeout
+# default 30 s STARTTLS timeout; the other cases run meanwhile. openssl s_client has no such timeout
 # and would wait forever, so it is not run there.
 if ! client_is_openssl; then
     start_bg silent_cli "${CLIENT[@]}" -starttls smtp -connect "127.0.0.1:${port[silent]}" \
@@ -64,6 +64,17 @@ st_expect_failure "ldap: garbage instead of an ExtendedResponse" 20 \
     "ldap: garbage from server while waiting for the StartTLS ExtendedResponse: 'SS'" \
     "Unexpected LDAP response" \
     -starttls ldap -connect "127.0.0.1:${port[ldap-garbage]}"
+
+# -handshake_timeout (ours, not openssl's) bounds the STARTTLS dialogue too.
+if client_is_openssl; then
+    skip 2 "openssl s_client 3.0 has no -handshake_timeout"
+else
+    t0=$SECONDS
+    st_expect_failure "silent server, -handshake_timeout 2" 15 \
+        "smtp: timed out after 2 s waiting for the SMTP greeting" "" \
+        -starttls smtp -connect "127.0.0.1:${port[silent]}" -handshake_timeout 2
+    diag "gave up after $((SECONDS - t0)) s"
+fi
 
 if client_is_openssl; then
     skip 2 "openssl s_client 3.0 has no timeout on STARTTLS reads: a silent server hangs it"

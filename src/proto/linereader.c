@@ -179,8 +179,10 @@ static ssize_t peek_some(struct linereader *lr, void *buf, size_t len)
 static int take(struct linereader *lr, const void *buf, size_t n)
 {
     if (lr->total + n > LR_TOTAL_MAX)
-        return lr_fail(lr, "server sent more than %d bytes before TLS started (while waiting for "
-                           "%s)", LR_TOTAL_MAX, lr->what);
+        return lr_fail(lr,
+                       "server sent more than %d bytes before TLS started (while waiting for "
+                       "%s)",
+                       LR_TOTAL_MAX, lr->what);
     if (lr->io->consume(lr->io->ctx, n) < 0)
         return lr_fail(lr, "network error while waiting for %s: %s", lr->what, strerror(errno));
     lr->total += n;

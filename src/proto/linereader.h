@@ -39,19 +39,19 @@ typedef void lr_trace_fn(void *arg, int written, const void *buf, size_t len);
 
 struct linereader {
     const struct lr_io *io;
-    int timeout_ms;          /* budget for each reply (set by lr_expect) and each write */
-    long long deadline_ms;   /* monotonic time at which the current wait gives up */
-    const char *what;        /* what is awaited, e.g. "the SMTP greeting", for messages */
-    const char *proto;       /* protocol name that starts failure messages */
-    size_t total;            /* bytes consumed so far, at most LR_TOTAL_MAX */
-    FILE *debug;             /* if non-NULL, the dialogue is written here as text */
-    lr_trace_fn *trace;      /* optional raw byte hook */
+    int timeout_ms;        /* budget for each reply (set by lr_expect) and each write */
+    long long deadline_ms; /* monotonic time at which the current wait gives up */
+    const char *what;      /* what is awaited, e.g. "the SMTP greeting", for messages */
+    const char *proto;     /* protocol name that starts failure messages */
+    size_t total;          /* bytes consumed so far, at most LR_TOTAL_MAX */
+    FILE *debug;           /* if non-NULL, the dialogue is written here as text */
+    lr_trace_fn *trace;    /* optional raw byte hook */
     void *trace_arg;
-    char *err;               /* where the one-line failure reason goes */
+    char *err; /* where the one-line failure reason goes */
     size_t errlen;
-    char line[LR_LINE_MAX];  /* last line or chunk read, NUL-terminated, CR LF stripped */
-    size_t len;              /* its length (it may contain NUL bytes from a hostile peer) */
-    int truncated;           /* 1 if the last line was longer than LR_LINE_MAX - 1 */
+    char line[LR_LINE_MAX];   /* last line or chunk read, NUL-terminated, CR LF stripped */
+    size_t len;               /* its length (it may contain NUL bytes from a hostile peer) */
+    int truncated;            /* 1 if the last line was longer than LR_LINE_MAX - 1 */
     char reply[LR_REPLY_MAX]; /* sanitised lines of the current reply, " | " between them */
 };
 

@@ -10,11 +10,11 @@
 struct lr_mem {
     const unsigned char *in; /* what the server sends, all of it */
     size_t inlen;
-    size_t pos;           /* bytes consumed so far: where TLS would start */
-    size_t chunk;         /* most bytes one peek returns (0 = no limit), to split replies */
-    int end_is_timeout;   /* at the end of in: 1 = a silent server, 0 = the server closed */
+    size_t pos;              /* bytes consumed so far: where TLS would start */
+    size_t chunk;            /* most bytes one peek returns (0 = no limit), to split replies */
+    int end_is_timeout;      /* at the end of in: 1 = a silent server, 0 = the server closed */
     unsigned char out[4096]; /* what we wrote, truncated to its size */
-    size_t outlen;        /* bytes written in all (may exceed sizeof(out)) */
+    size_t outlen;           /* bytes written in all (may exceed sizeof(out)) */
 };
 
 /* Fills io to read m->in and write into m->out (m must outlive io). */

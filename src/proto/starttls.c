@@ -14,18 +14,18 @@ struct starttls_proto {
 
 /* In the order openssl 3.0 lists them. */
 static const struct starttls_proto protos[] = {
-    {"smtp", starttls_smtp},     {"pop3", starttls_pop3},         {"imap", starttls_imap},
-    {"ftp", starttls_ftp},       {"xmpp", starttls_xmpp},         {"xmpp-server", starttls_xmpp_server},
-    {"telnet", starttls_telnet}, {"irc", starttls_irc},           {"mysql", starttls_mysql},
-    {"postgres", starttls_postgres}, {"lmtp", starttls_lmtp},     {"nntp", starttls_nntp},
-    {"sieve", starttls_sieve},   {"ldap", starttls_ldap},
+    {"smtp", starttls_smtp},         {"pop3", starttls_pop3}, {"imap", starttls_imap},
+    {"ftp", starttls_ftp},           {"xmpp", starttls_xmpp}, {"xmpp-server", starttls_xmpp_server},
+    {"telnet", starttls_telnet},     {"irc", starttls_irc},   {"mysql", starttls_mysql},
+    {"postgres", starttls_postgres}, {"lmtp", starttls_lmtp}, {"nntp", starttls_nntp},
+    {"sieve", starttls_sieve},       {"ldap", starttls_ldap},
 };
 
 #define NPROTOS (sizeof(protos) / sizeof(protos[0]))
 
 static const char *const names[] = {
-    "smtp", "pop3",     "imap", "ftp",  "xmpp", "xmpp-server", "telnet", "irc",
-    "mysql", "postgres", "lmtp", "nntp", "sieve", "ldap",      NULL,
+    "smtp",  "pop3",     "imap", "ftp",  "xmpp",  "xmpp-server", "telnet", "irc",
+    "mysql", "postgres", "lmtp", "nntp", "sieve", "ldap",        NULL,
 };
 
 _Static_assert(sizeof(names) / sizeof(names[0]) == NPROTOS + 1, "names[] must match protos[]");

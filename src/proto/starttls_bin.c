@@ -272,10 +272,16 @@ static const char *ldap_result_name(long code)
         long code;
         const char *name;
     } names[] = {
-        {1, "operationsError"},  {2, "protocolError"},   {7, "authMethodNotSupported"},
-        {8, "strongerAuthRequired"}, {11, "adminLimitExceeded"},
-        {12, "unavailableCriticalExtension"}, {13, "confidentialityRequired"},
-        {51, "busy"},            {52, "unavailable"},    {53, "unwillingToPerform"},
+        {1, "operationsError"},
+        {2, "protocolError"},
+        {7, "authMethodNotSupported"},
+        {8, "strongerAuthRequired"},
+        {11, "adminLimitExceeded"},
+        {12, "unavailableCriticalExtension"},
+        {13, "confidentialityRequired"},
+        {51, "busy"},
+        {52, "unavailable"},
+        {53, "unwillingToPerform"},
         {80, "other"},
     };
 
@@ -287,8 +293,7 @@ static const char *ldap_result_name(long code)
 }
 
 /* Reads the LDAPMessage SEQUENCE header and then exactly its content into buf. */
-static int ldap_read_message(struct linereader *lr, unsigned char *buf, size_t buflen,
-                             size_t *len)
+static int ldap_read_message(struct linereader *lr, unsigned char *buf, size_t buflen, size_t *len)
 {
     unsigned char hdr[5];
     size_t k = 0, n;

@@ -139,8 +139,8 @@ static int tn_wait_for(struct linereader *lr, enum tn_event want)
 
 int starttls_telnet(struct linereader *lr, const struct starttls_opts *o)
 {
-    static const unsigned char will_follows[] = {TN_IAC, TN_WILL, TN_START_TLS, TN_IAC, TN_SB,
-                                                 TN_START_TLS, TN_FOLLOWS, TN_IAC, TN_SE};
+    static const unsigned char will_follows[] = {
+        TN_IAC, TN_WILL, TN_START_TLS, TN_IAC, TN_SB, TN_START_TLS, TN_FOLLOWS, TN_IAC, TN_SE};
 
     (void)o;
     lr_expect(lr, "IAC DO START_TLS");

@@ -336,8 +336,7 @@ int starttls_nntp(struct linereader *lr, const struct starttls_opts *o)
     if (code == 101 && nntp_read_caps(lr, &found) < 0)
         return -1;
     if (code == 101 && !found)
-        return lr_fail(lr, "server does not offer STARTTLS (CAPABILITIES reply: '%s')",
-                       lr->reply);
+        return lr_fail(lr, "server does not offer STARTTLS (CAPABILITIES reply: '%s')", lr->reply);
     if (lr_writef(lr, "STARTTLS\r\n") < 0)
         return -1;
     lr_expect(lr, "the STARTTLS reply");

@@ -23,7 +23,8 @@ struct tap {
     int failed;
 };
 
-static void check(struct tap *t, int cond, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void check(struct tap *t, int cond, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 static void check(struct tap *t, int cond, const char *fmt, ...)
 {
@@ -131,8 +132,8 @@ static const struct transcript text_cases[] = {
      "smtp: connection closed by server while waiting for the SMTP greeting"},
     {"EHLO rejected", "smtp", "bad.example", "220 mx\r\n550 5.7.1 <bad.example> rejected\r\n", 0,
      NULL, 0, -1, "smtp: server rejected EHLO: '550 5.7.1 <bad.example> rejected'"},
-    {"-name with a line break is refused before sending", "smtp", "a\r\nRCPT TO:<x>",
-     "220 mx\r\n", 0, "", 0, -1, "smtp: -name must be a host name"},
+    {"-name with a line break is refused before sending", "smtp", "a\r\nRCPT TO:<x>", "220 mx\r\n",
+     0, "", 0, -1, "smtp: -name must be a host name"},
     {"ok", "lmtp", NULL, "220 lmtp\r\n250-lmtp\r\n250 STARTTLS\r\n220 go\r\n", 0,
      "LHLO mail.example.com\r\nSTARTTLS\r\n", 0, 0, NULL},
     {"ok", "pop3", NULL, "+OK POP3 ready\r\n+OK Begin TLS\r\n", 0, "STLS\r\n", 0, 0, NULL},
@@ -151,8 +152,8 @@ static const struct transcript text_cases[] = {
      "* OK ready\r\n* CAPABILITY STARTTLS\r\n. OK\r\n. BAD no\r\n", 0, NULL, 0, -1,
      "imap: server refused STARTTLS: '. BAD no'"},
     {"ok, multi-line greeting", "ftp", NULL,
-     "220-Welcome\r\n  to the test\r\n220 ready\r\n234 AUTH TLS OK.\r\n", 0, "AUTH TLS\r\n", 0,
-     0, NULL},
+     "220-Welcome\r\n  to the test\r\n220 ready\r\n234 AUTH TLS OK.\r\n", 0, "AUTH TLS\r\n", 0, 0,
+     NULL},
     {"AUTH TLS refused", "ftp", NULL, "220 ready\r\n530 Please login with USER and PASS.\r\n", 0,
      NULL, 0, -1, "ftp: server refused AUTH TLS: '530 Please login with USER and PASS.'"},
     {"ok, notices and a PING before 670", "irc", NULL,
@@ -168,8 +169,8 @@ static const struct transcript text_cases[] = {
      0, "CAPABILITIES\r\nSTARTTLS\r\n", 0, 0, NULL},
     {"no CAPABILITIES command: STARTTLS tried anyway", "nntp", NULL,
      "200 news ready\r\n500 What?\r\n382 go\r\n", 0, "CAPABILITIES\r\nSTARTTLS\r\n", 0, 0, NULL},
-    {"not in CAPABILITIES", "nntp", NULL, "201 ready\r\n101 list\r\nVERSION 2\r\n.\r\n", 0, NULL,
-     0, -1, "nntp: server does not offer STARTTLS (CAPABILITIES reply: '101 list | VERSION 2 | .')"},
+    {"not in CAPABILITIES", "nntp", NULL, "201 ready\r\n101 list\r\nVERSION 2\r\n.\r\n", 0, NULL, 0,
+     -1, "nntp: server does not offer STARTTLS (CAPABILITIES reply: '101 list | VERSION 2 | .')"},
     {"ok", "sieve", NULL,
      "\"IMPLEMENTATION\" \"Dovecot\"\r\n\"SASL\" \"PLAIN\"\r\n\"STARTTLS\"\r\nOK \"ready\"\r\n"
      "OK \"Begin TLS negotiation now.\"\r\n",
@@ -180,7 +181,7 @@ static const struct transcript text_cases[] = {
      "sieve: server does not offer STARTTLS"},
 };
 
-#define STREAM_OPEN(ns, to)                                                                       \
+#define STREAM_OPEN(ns, to)                                                                        \
     "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' xmlns='jabber:" ns "' to='" to \
     "' version='1.0'>"
 #define STARTTLS_REQ "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"
@@ -198,8 +199,8 @@ static const struct transcript xmpp_cases[] = {
      "xmlns=\"urn:ietf:params:xml:ns:xmpp-tls\"/></features><proceed "
      "xmlns=\"urn:ietf:params:xml:ns:xmpp-tls\"></proceed>",
      0, STREAM_OPEN("server", "chat.test") STARTTLS_REQ, 0, 0, NULL},
-    {"not offered", "xmpp", NULL,
-     "<stream:stream><stream:features><mechanisms/></stream:features>", 0, NULL, 0, -1,
+    {"not offered", "xmpp", NULL, "<stream:stream><stream:features><mechanisms/></stream:features>",
+     0, NULL, 0, -1,
      "xmpp: server does not offer STARTTLS (stream features: '<stream:features> | <mechanisms/> | "
      "</stream:features>')"},
     {"starttls outside the features is no offer", "xmpp", NULL,
@@ -228,13 +229,13 @@ static void test_text_and_xmpp(struct tap *t)
 }
 
 /* A MySQL initial handshake packet (sequence 0) with the given lower capability flags. */
-#define MYSQL_GREETING(caps_lo, caps_hi)                                                          \
-    "\x3d\x00\x00\x00"                                                                            \
-    "\x0a"                                                                                        \
-    "10.11.6-MariaDB\x00"                                                                         \
-    "\x05\x00\x00\x00"                                                                            \
-    "abcdefgh\x00" caps_lo "\x21\x02\x00" caps_hi "\x15"                                          \
-    "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"                                                    \
+#define MYSQL_GREETING(caps_lo, caps_hi)                                                           \
+    "\x3d\x00\x00\x00"                                                                             \
+    "\x0a"                                                                                         \
+    "10.11.6-MariaDB\x00"                                                                          \
+    "\x05\x00\x00\x00"                                                                             \
+    "abcdefgh\x00" caps_lo "\x21\x02\x00" caps_hi "\x15"                                           \
+    "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"                                                     \
     "ijklmnopqrst\x00"
 #define MYSQL_GREETING_LEN (4 + 0x3d)
 
@@ -256,13 +257,15 @@ static const struct transcript binary_cases[] = {
      "\x21"
      "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
      36, 0, NULL},
-    {"no CLIENT_SSL", "mysql", NULL, MYSQL_GREETING("\xff\xf7", "\xff\x81"), MYSQL_GREETING_LEN,
-     "", 0, -1, "mysql: server does not offer SSL (server version '10.11.6-MariaDB' lacks CLIENT_SSL)"},
-    {"error packet", "mysql", NULL,
-     "\x19\x00\x00\x00\xff\x6a\x04#HY000Host not allowed", 29, NULL, 0, -1,
-     "mysql: server refused the connection: 'ERROR 1130: Host not allowed'"},
-    {"truncated greeting", "mysql", NULL, "\x08\x00\x00\x00\x0a" "5.5\x00" "\x01\x02\x03", 12,
-     NULL, 0, -1, "mysql: garbage from server while waiting for the MySQL greeting: truncated"},
+    {"no CLIENT_SSL", "mysql", NULL, MYSQL_GREETING("\xff\xf7", "\xff\x81"), MYSQL_GREETING_LEN, "",
+     0, -1, "mysql: server does not offer SSL (server version '10.11.6-MariaDB' lacks CLIENT_SSL)"},
+    {"error packet", "mysql", NULL, "\x19\x00\x00\x00\xff\x6a\x04#HY000Host not allowed", 29, NULL,
+     0, -1, "mysql: server refused the connection: 'ERROR 1130: Host not allowed'"},
+    {"truncated greeting", "mysql", NULL,
+     "\x08\x00\x00\x00\x0a"
+     "5.5\x00"
+     "\x01\x02\x03",
+     12, NULL, 0, -1, "mysql: garbage from server while waiting for the MySQL greeting: truncated"},
     {"not MySQL at all", "mysql", NULL, "220 mx ESMTP\r\n", 0, NULL, 0, -1,
      "mysql: garbage from server while waiting for the MySQL greeting: '220 "},
     {"ok", "ldap", NULL, "\x30\x0c\x02\x01\x01\x78\x07\x0a\x01\x00\x04\x00\x04\x00", 14,
@@ -274,9 +277,10 @@ static const struct transcript binary_cases[] = {
      "1.3.6.1.4.1.1466.20037",
      40, NULL, 0, 0, NULL},
     {"refused, diagnosticMessage quoted", "ldap", NULL,
-     "\x30\x2a\x02\x01\x01\x78\x25\x0a\x01\x02\x04\x00\x04\x1eunsupported extended operation",
-     44, NULL, 0, -1,
-     "ldap: server refused StartTLS: resultCode 2 (protocolError) 'unsupported extended operation'"},
+     "\x30\x2a\x02\x01\x01\x78\x25\x0a\x01\x02\x04\x00\x04\x1eunsupported extended operation", 44,
+     NULL, 0, -1,
+     "ldap: server refused StartTLS: resultCode 2 (protocolError) 'unsupported extended "
+     "operation'"},
     {"notice of disconnection", "ldap", NULL,
      "\x30\x0c\x02\x01\x00\x78\x07\x0a\x01\x34\x04\x00\x04\x00", 14, NULL, 0, -1,
      "ldap: server sent a notice of disconnection: resultCode 52 (unavailable)"},
@@ -304,7 +308,14 @@ static void test_limits(struct tap *t)
 {
     size_t big = LR_TOTAL_MAX + 100, n = 0;
     char *flood = malloc(big + 1);
-    struct transcript tr = {"a flood of continuation lines", "smtp", NULL, NULL, 0, NULL, 0, -1,
+    struct transcript tr = {"a flood of continuation lines",
+                            "smtp",
+                            NULL,
+                            NULL,
+                            0,
+                            NULL,
+                            0,
+                            -1,
                             "smtp: server sent more than 65536 bytes before TLS started"};
 
     if (flood == NULL)
@@ -321,8 +332,15 @@ static void test_limits(struct tap *t)
     memset(flood + n, 'x', 5000);
     n += 5000;
     n += (size_t)snprintf(flood + n, big - n, "\r\n250 STARTTLS\r\n220 go\r\n");
-    tr = (struct transcript){"an over-long greeting line", "smtp", NULL, flood, n,
-                             "EHLO mail.example.com\r\nSTARTTLS\r\n", 0, 0, NULL};
+    tr = (struct transcript){"an over-long greeting line",
+                             "smtp",
+                             NULL,
+                             flood,
+                             n,
+                             "EHLO mail.example.com\r\nSTARTTLS\r\n",
+                             0,
+                             0,
+                             NULL};
     run_transcript(t, &tr);
     free(flood);
 }
@@ -330,9 +348,9 @@ static void test_limits(struct tap *t)
 static void test_names(struct tap *t)
 {
     const char *const *names = starttls_names();
-    static const char *const expected[] = {"smtp", "pop3",  "imap",     "ftp",  "xmpp",
-                                           "xmpp-server", "telnet", "irc", "mysql",
-                                           "postgres", "lmtp", "nntp", "sieve", "ldap"};
+    static const char *const expected[] = {"smtp",        "pop3",   "imap",  "ftp",   "xmpp",
+                                           "xmpp-server", "telnet", "irc",   "mysql", "postgres",
+                                           "lmtp",        "nntp",   "sieve", "ldap"};
     size_t n = 0;
     int all_known = 1, same = 1;
     char err[128];
@@ -351,8 +369,9 @@ static void test_names(struct tap *t)
     check(t, !starttls_known("SMTP") && !starttls_known("") && !starttls_known(NULL),
           "starttls_known() rejects other names");
     lr_mem_io(&io, &m);
-    check(t, starttls_negotiate_io(&io, &o, err, sizeof(err)) == -1 &&
-                 strcmp(err, "unknown -starttls protocol 'gopher'") == 0,
+    check(t,
+          starttls_negotiate_io(&io, &o, err, sizeof(err)) == -1 &&
+              strcmp(err, "unknown -starttls protocol 'gopher'") == 0,
           "an unknown protocol fails before any I/O (%s)", err);
 }
 
@@ -403,8 +422,10 @@ static void test_socket_timeout(struct tap *t)
     clock_gettime(CLOCK_MONOTONIC, &t0);
     rc = starttls_negotiate(sv[0], &o, err, sizeof(err));
     ms = elapsed_ms(&t0);
-    check(t, rc == -1 && strcmp(err, "imap: timed out after 200 ms waiting for the IMAP greeting") == 0 &&
-                 ms >= 150 && ms < 2000,
+    check(t,
+          rc == -1 &&
+              strcmp(err, "imap: timed out after 200 ms waiting for the IMAP greeting") == 0 &&
+              ms >= 150 && ms < 2000,
           "socket: a silent server times out (%lld ms: %s)", ms, err);
     close(sv[0]);
     close(sv[1]);

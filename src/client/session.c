@@ -189,20 +189,42 @@ static int send_early_data(const struct client_config *cfg, SSL *ssl, int fd)
     return ret;
 }
 
+/* -nbio's chatter while the handshake waits: openssl drives it with a write first, then
+ * with reads, and says which one had to wait. */
+static void nbio_chatter(const struct client_config *cfg, SSL *ssl, int e, int first)
+{
+    BIO *out = client_out(SSL_get_SSL_CTX(ssl));
+    if (!cfg->common.nbio || out == NULL)
+        return;
+    const char *op = first ? "write" : "read";
+    if (e == SSL_ERROR_WANT_READ)
+        BIO_printf(out, "%s R BLOCK\n", op);
+    else if (e == SSL_ERROR_WANT_WRITE)
+        BIO_printf(out, "%s W BLOCK\n", op);
+    else if (e == SSL_ERROR_WANT_ASYNC)
+        BIO_printf(out, "%s A BLOCK\n", op);
+    (void)BIO_flush(out);
+}
+
 /* Drives the handshake, waiting as the socket or -handshake_timeout needs. Returns 1 on
  * success, else the failing return of SSL_connect (-2: timed out). */
 static int do_handshake(const struct client_config *cfg, SSL *ssl, int fd)
 {
     time_t deadline = cfg->handshake_timeout > 0 ? time(NULL) + cfg->handshake_timeout : 0;
-    for (;;) {
+    for (int waits = 0;; waits++) {
         ERR_clear_error();
         errno = 0;
         int rc = SSL_connect(ssl);
-        if (rc == 1)
+        if (rc == 1) {
+            /* openssl's last handshake read also looked for data, and found none */
+            if (waits > 0)
+                nbio_chatter(cfg, ssl, SSL_ERROR_WANT_READ, 0);
             return 1;
+        }
         int e = SSL_get_error(ssl, rc);
         if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE && e != SSL_ERROR_WANT_ASYNC)
             return rc;
+        nbio_chatter(cfg, ssl, e, waits == 0);
         if (wait_for(ssl, fd, e, deadline) < 0)
             return -2;
     }

@@ -1,11 +1,16 @@
-/* HTTP for the responder modes: parsing the request head and the -www status page. */
+/* HTTP for the responder modes: parsing the request head, turning its path into a file that
+ * is safe to serve, and the headers of the answers. No sockets here. */
 #include "proto/http.h"
-#include "lib/print.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Finds the end of the head: the first empty line (CRLF CRLF or LF LF). Returns its length
  * including the terminator, or 0. */
@@ -65,73 +70,133 @@ void http_error_page(BIO *out, int status, const char *reason, const char *detai
                detail);
 }
 
-/* "TLSv1.3    :TLS_AES_256_GCM_SHA384    " two to a line, as openssl's page lists them. */
-static void page_ciphers(BIO *out, SSL *ssl)
+
+static int hex_value(int ch)
 {
-    STACK_OF(SSL_CIPHER) *ciphers = SSL_get_ciphers(ssl);
-    int n = sk_SSL_CIPHER_num(ciphers);
-    BIO_puts(out, "Ciphers supported in s_server binary\n");
-    for (int i = 0; i < n; i++) {
-        const SSL_CIPHER *c = sk_SSL_CIPHER_value(ciphers, i);
-        BIO_printf(out, "%-11s:%-25s ", SSL_CIPHER_get_version(c), SSL_CIPHER_get_name(c));
-        if ((i & 1) || i == n - 1)
-            BIO_puts(out, "\n");
-    }
+    if (ch >= '0' && ch <= '9')
+        return ch - '0';
+    if (ch >= 'a' && ch <= 'f')
+        return ch - 'a' + 10;
+    if (ch >= 'A' && ch <= 'F')
+        return ch - 'A' + 10;
+    return -1;
 }
 
-/* The ciphers both sides share, in columns of 26 characters, three to a line. */
-static void page_shared_ciphers(BIO *out, SSL *ssl)
+/* Decodes the %XX escapes of in[0..len) into out (NUL-terminated). Returns 0, or -1 for a
+ * malformed escape, an encoded NUL, or no room. */
+static int percent_decode(const char *in, size_t len, char *out, size_t outlen)
 {
-    char buf[8192];
-    BIO_puts(out, "---\nCiphers common between both SSL end points:\n");
-    if (SSL_get_shared_ciphers(ssl, buf, sizeof(buf)) == NULL)
-        return;
-    int col = 0, width = 0;
-    for (const char *p = buf; *p != '\0'; p++) {
-        if (*p != ':') {
-            BIO_write(out, p, 1);
-            width++;
-            continue;
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        int ch = (unsigned char)in[i];
+        if (ch == '%') {
+            if (i + 2 >= len)
+                return -1;
+            int hi = hex_value((unsigned char)in[i + 1]), lo = hex_value((unsigned char)in[i + 2]);
+            if (hi < 0 || lo < 0)
+                return -1;
+            ch = hi << 4 | lo;
+            i += 2;
+            if (ch == 0)
+                return -1;
         }
-        for (; width < 26; width++)
-            BIO_puts(out, " ");
-        width = 0;
-        if (++col == 3) {
-            BIO_puts(out, "\n");
-            col = 0;
-        } else {
-            BIO_puts(out, " ");
-        }
+        if (o + 1 >= outlen)
+            return -1;
+        out[o++] = (char)ch;
     }
-    BIO_puts(out, "\n");
+    out[o] = '\0';
+    return 0;
 }
 
-static void page_cache_stats(BIO *out, SSL_CTX *ctx)
+/* Any ".." segment in a '/'-separated path. */
+static int has_dotdot(const char *p)
 {
-    BIO_printf(out, "%4ld items in the session cache\n", SSL_CTX_sess_number(ctx));
-    BIO_printf(out, "%4ld client connects (SSL_connect())\n", SSL_CTX_sess_connect(ctx));
-    BIO_printf(out, "%4ld client renegotiates (SSL_connect())\n",
-               SSL_CTX_sess_connect_renegotiate(ctx));
-    BIO_printf(out, "%4ld client connects that finished\n", SSL_CTX_sess_connect_good(ctx));
-    BIO_printf(out, "%4ld server accepts (SSL_accept())\n", SSL_CTX_sess_accept(ctx));
-    BIO_printf(out, "%4ld server renegotiates (SSL_accept())\n",
-               SSL_CTX_sess_accept_renegotiate(ctx));
-    BIO_printf(out, "%4ld server accepts that finished\n", SSL_CTX_sess_accept_good(ctx));
-    BIO_printf(out, "%4ld session cache hits\n", SSL_CTX_sess_hits(ctx));
-    BIO_printf(out, "%4ld session cache misses\n", SSL_CTX_sess_misses(ctx));
-    BIO_printf(out, "%4ld session cache timeouts\n", SSL_CTX_sess_timeouts(ctx));
-    BIO_printf(out, "%4ld callback cache hits\n", SSL_CTX_sess_cb_hits(ctx));
-    BIO_printf(out, "%4ld cache full overflows (%ld allowed)\n", SSL_CTX_sess_cache_full(ctx),
-               SSL_CTX_sess_get_cache_size(ctx));
+    while (*p != '\0') {
+        size_t seg = strcspn(p, "/");
+        if (seg == 2 && p[0] == '.' && p[1] == '.')
+            return 1;
+        p += seg;
+        if (*p == '/')
+            p++;
+    }
+    return 0;
 }
 
-void http_status_page(BIO *out, SSL *ssl, const char *cmdline)
+int http_file_path(const char *path, char *out, size_t outlen, const char **why)
 {
-    BIO_puts(out, "HTTP/1.0 200 ok\r\nContent-type: text/html\r\n\r\n");
-    BIO_puts(out, "<!DOCTYPE html>\n<HTML><HEAD><meta charset=\"utf-8\">"
-                  "<title>s_server status</title></HEAD><BODY BGCOLOR=\"#ffffff\">\n<pre>\n\n");
-    /* The command line may hold '<' or '&': escape it for the page. */
-    for (const char *p = cmdline; *p != '\0'; p++) {
+    size_t len = strcspn(path, "?#"); /* the query is not part of the file name */
+    if (len == 0 || path[0] != '/') {
+        *why = "is not a path below the server's directory";
+        return -1;
+    }
+    if (percent_decode(path + 1, len - 1, out, outlen) < 0) {
+        *why = "has a malformed or NUL escape";
+        return -1;
+    }
+    if (out[0] == '/') {
+        *why = "is an absolute path";
+        return -1;
+    }
+    if (strchr(out, '\\') != NULL || strchr(out, ':') != NULL || has_dotdot(out)) {
+        *why = "contains '..', '\\' or ':'";
+        return -1;
+    }
+    return 0;
+}
+
+int http_open_file(const char *root, const char *rel, long long *size, int *status)
+{
+    char full[PATH_MAX];
+    *status = 404;
+    int n = snprintf(full, sizeof(full), "%s/%s", root, rel);
+    if (n < 0 || (size_t)n >= sizeof(full))
+        return -1;
+    char *real = realpath(full, NULL);
+    if (real == NULL)
+        return -1;
+    size_t rl = strlen(root);
+    int fd = -1;
+    /* Symbolic links are followed, but where they lead must still be inside the root. */
+    int inside = strcmp(root, "/") == 0 ||
+                 (strncmp(real, root, rl) == 0 && (real[rl] == '/' || real[rl] == '\0'));
+    if (!inside) {
+        *status = 403;
+        goto done;
+    }
+    fd = open(real, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        fd = -1;
+    } else if (fd >= 0) {
+        *size = (long long)st.st_size;
+        *status = 200;
+    } else if (errno == EACCES) {
+        *status = 403;
+    }
+done:
+    free(real);
+    return fd;
+}
+
+const char *http_content_type(const char *name)
+{
+    const char *base = strrchr(name, '/');
+    const char *dot = strrchr(base ? base : name, '.');
+    if (dot != NULL && (strcasecmp(dot, ".html") == 0 || strcasecmp(dot, ".htm") == 0 ||
+                        strcasecmp(dot, ".php") == 0))
+        return "text/html";
+    return "text/plain";
+}
+
+void http_ok_head(BIO *out, const char *type)
+{
+    BIO_printf(out, "HTTP/1.0 200 ok\r\nContent-type: %s\r\n\r\n", type);
+}
+
+void http_html_escape(BIO *out, const char *text)
+{
+    for (const char *p = text; *p != '\0'; p++) {
         if (*p == '<')
             BIO_puts(out, "&lt;");
         else if (*p == '>')
@@ -141,48 +206,4 @@ void http_status_page(BIO *out, SSL *ssl, const char *cmdline)
         else
             BIO_write(out, p, 1);
     }
-    BIO_puts(out, "\n");
-    BIO_printf(out, "Secure Renegotiation IS%s supported\n",
-               SSL_get_secure_renegotiation_support(ssl) ? "" : " NOT");
-    page_ciphers(out, ssl);
-    page_shared_ciphers(out, ssl);
-    print_sigalgs(out, ssl);
-    /* groups, as the server report shows them */
-    int n = SSL_get1_groups(ssl, NULL);
-    if (n > 0) {
-        BIO_puts(out, "Supported groups: ");
-        int *groups = OPENSSL_malloc(sizeof(int) * (size_t)n);
-        if (groups != NULL) {
-            SSL_get1_groups(ssl, groups);
-            for (int i = 0; i < n; i++) {
-                const char *g = SSL_group_to_name(ssl, groups[i]);
-                BIO_printf(out, "%s%s", i ? ":" : "", g ? g : "?");
-            }
-            OPENSSL_free(groups);
-        }
-        BIO_puts(out, "\nShared groups: ");
-        int shared = SSL_get_shared_group(ssl, -1);
-        for (int i = 0; i < shared; i++) {
-            const char *g = SSL_group_to_name(ssl, SSL_get_shared_group(ssl, i));
-            BIO_printf(out, "%s%s", i ? ":" : "", g ? g : "?");
-        }
-        if (shared <= 0)
-            BIO_puts(out, "NONE");
-        BIO_puts(out, "\n");
-    }
-    BIO_printf(out, "---\n%s, %s, Cipher is %s\n", SSL_session_reused(ssl) ? "Reused" : "New",
-               SSL_get_version(ssl), SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
-    SSL_SESSION_print(out, SSL_get_session(ssl));
-    BIO_puts(out, "---\n");
-    page_cache_stats(out, SSL_get_SSL_CTX(ssl));
-    BIO_puts(out, "---\n");
-    X509 *peer = SSL_get0_peer_certificate(ssl);
-    if (peer != NULL) {
-        BIO_puts(out, "Client certificate\n");
-        X509_print(out, peer);
-        PEM_write_bio_X509(out, peer);
-    } else {
-        BIO_puts(out, "no client certificate available\n");
-    }
-    BIO_puts(out, "</pre></BODY></HTML>\r\n\r\n");
 }

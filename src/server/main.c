@@ -22,7 +22,7 @@ int main(int argc, char **argv)
         goto done;
     if (server_ctx_new(&cfg, &ctx, &sni_ctx) < 0)
         goto done;
-    status = server_run(&cfg, ctx);
+    status = server_run(&cfg, ctx, sni_ctx);
     if (tls_lib_finish(&cfg.common) < 0 && status == 0)
         status = 1;
 done:

@@ -167,7 +167,8 @@ static const struct opt_def server_general[] = {
      "Ignore input EOF (default when -quiet)"},
     {"no_ign_eof", OPT_FLAG, opt_set_false, CFIELD(ign_eof), 0, "Do not ignore input EOF"},
     OPT_ROW_SECTION("OCSP options"),
-    {"status", OPT_FLAG, opt_set_true, CFIELD(status), 0, "Request certificate status from server"},
+    {"status", OPT_FLAG, opt_set_true, CFIELD(status), 0,
+     "Respond to certificate status requests (OCSP stapling)"},
     {"status_verbose", OPT_FLAG, opt_set_true, F(status_verbose), 0,
      "Print more output in certificate status callback"},
     {"status_timeout", OPT_INT, opt_set_int, F(status_timeout), 0,
@@ -257,6 +258,7 @@ void server_config_init(struct server_config *cfg)
 
 void server_config_free(struct server_config *cfg)
 {
+    server_auth_free(cfg);
     tls_common_free(&cfg->common);
 }
 
@@ -292,6 +294,12 @@ int server_config_finish(struct server_config *cfg, int argc, char **argv)
         err_msg("-dkey needs -dcert");
         return -1;
     }
+    /* any of the -status_* options turns stapling on, as in openssl */
+    if (cfg->status_verbose || cfg->status_url || cfg->status_file || cfg->status_timeout >= 0)
+        cfg->common.status = 1;
+    /* -early_data offers it in tickets (up to a record's worth) unless -max_early_data says */
+    if (cfg->early_data && cfg->max_early_data < 0)
+        cfg->max_early_data = SSL3_RT_MAX_PLAIN_LENGTH;
     if (cfg->dcert.pass == NULL)
         cfg->dcert.pass = cfg->common.id.pass;
     if (cfg->cert2.pass == NULL)

@@ -1,0 +1,590 @@
+/* One client connection: the state machine behind conn.h, driven by its worker's readiness
+ * events. Non-blocking throughout: every TLS call that would block records what it waits for
+ * (want read / want write) and the worker's epoll set is adjusted to match. */
+#include "server/loop.h"
+#include "lib/err.h"
+#include "lib/trace.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <openssl/err.h>
+
+/* The most plaintext handed to one SSL_write: four full records, few enough that one slow
+ * peer's write ends quickly. */
+#define OUT_CHUNK 65536
+/* A peer that sends faster than it reads its answers (-rev) is not read from while this much
+ * is queued for it, so it cannot make us buffer without bound. */
+#define OUT_HIGH_WATER (256 * 1024)
+/* Bytes one event may write to one connection before the others get their turn. */
+#define WRITE_BUDGET (1024 * 1024)
+/* Records one event may read from one connection before the others get their turn. */
+#define READ_BUDGET 32
+/* Queue buffers larger than this are freed once sent, so an idle connection keeps little. */
+#define OUT_KEEP 16384
+
+/* Timer lengths in ms, by enum conn_timer. The handshake bound is short because a client that
+ * takes longer than 10 s over a working network is stalled or hostile; a request head gets
+ * 30 s (a person typing one into s_client has time); -rev waits 2 minutes between lines; and
+ * a closing connection 5 s for its last bytes. */
+static const int timer_ms[CONN_TIMER_COUNT] = {0, 10000, 30000, 120000, 5000};
+
+static const char *const timer_what[CONN_TIMER_COUNT] = {
+    "", "no complete handshake", "no complete request", "idle", "",
+};
+
+const struct conn_handler *mode_handler(enum server_mode mode)
+{
+    switch (mode) {
+    case MODE_WWW:
+    case MODE_WWW_FILES:
+    case MODE_HTTP: return &mode_http_handler;
+    case MODE_REV: return &mode_rev_handler;
+    case MODE_INTERACTIVE: break;
+    }
+    return &mode_echo_handler;
+}
+
+SSL *conn_ssl(const struct conn *c)
+{
+    return c->ssl;
+}
+
+struct server *conn_server(const struct conn *c)
+{
+    return c->w->srv;
+}
+
+void *conn_data(const struct conn *c)
+{
+    return c->hdata;
+}
+
+void conn_set_data(struct conn *c, void *data)
+{
+    c->hdata = data;
+}
+
+const char *conn_peer(const struct conn *c)
+{
+    return c->peer;
+}
+
+void conn_warn(const struct conn *c, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    err_warn("client %s: %s", c->peer, msg);
+}
+
+size_t conn_queued(const struct conn *c)
+{
+    return c->out_len - c->out_off;
+}
+
+int conn_send(struct conn *c, const void *buf, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (c->out_off == c->out_len)
+        c->out_off = c->out_len = 0;
+    if (c->out_len + len > c->out_cap) {
+        size_t cap = c->out_cap ? c->out_cap : 4096;
+        while (cap < c->out_len + len)
+            cap *= 2;
+        char *p = realloc(c->out, cap);
+        if (p == NULL) {
+            conn_warn(c, "out of memory for %zu bytes of output", len);
+            return -1;
+        }
+        c->out = p;
+        c->out_cap = cap;
+    }
+    memcpy(c->out + c->out_len, buf, len);
+    c->out_len += len;
+    return 0;
+}
+
+int conn_send_bio(struct conn *c, BIO *mem)
+{
+    char *data = NULL;
+    long n = BIO_get_mem_data(mem, &data);
+    int rc = n > 0 ? conn_send(c, data, (size_t)n) : 0;
+    (void)BIO_reset(mem);
+    return rc;
+}
+
+void conn_produce(struct conn *c, int on)
+{
+    c->producing = on != 0;
+}
+
+void conn_finish(struct conn *c)
+{
+    c->finishing = 1;
+}
+
+void conn_pause_reading(struct conn *c, int on)
+{
+    c->read_paused = on != 0;
+    if (!on && SSL_has_pending(c->ssl))
+        worker_mark_ready(c->w, c);
+}
+
+void conn_arm(struct conn *c, enum conn_timer timer)
+{
+    worker_timer_unlink(c->w, c);
+    c->timer = timer;
+    if (timer == CONN_TIMER_NONE)
+        return;
+    c->deadline = loop_now() + timer_ms[timer];
+    worker_timer_append(c->w, c);
+}
+
+int conn_send_raw(struct conn *c, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+ssize_t conn_sendfile(struct conn *c, int fd, off_t offset, size_t len)
+{
+    if (!BIO_get_ktls_send(SSL_get_wbio(c->ssl)))
+        return -1;
+    ERR_clear_error();
+    ossl_ssize_t n = SSL_sendfile(c->ssl, fd, offset, len, 0);
+    /* come back when the socket has room, whether this call blocked or made progress */
+    c->wr_want = SSL_ERROR_WANT_WRITE;
+    if (n > 0)
+        return (ssize_t)n;
+    int e = SSL_get_error(c->ssl, (int)n);
+    if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ)
+        return 0;
+    char why[256];
+    conn_warn(c, "sendfile failed: %s", err_ssl_io_reason(c->ssl, (int)n, why, sizeof(why)));
+    ERR_clear_error();
+    c->failed = 1;
+    return -1;
+}
+
+/* "127.0.0.1:41234", "[::1]:41234" or "unix socket". */
+static void format_peer(char *buf, size_t len, const struct sockaddr *sa, socklen_t salen)
+{
+    char host[INET6_ADDRSTRLEN] = "?";
+    if (salen >= sizeof(struct sockaddr_in) && sa->sa_family == AF_INET) {
+        const struct sockaddr_in *in = (const void *)sa;
+        inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+        snprintf(buf, len, "%s:%u", host, ntohs(in->sin_port));
+    } else if (salen >= sizeof(struct sockaddr_in6) && sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const void *)sa;
+        inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+        snprintf(buf, len, "[%s]:%u", host, ntohs(in6->sin6_port));
+    } else {
+        snprintf(buf, len, "unix socket");
+    }
+}
+
+/* -nbio_test: a filter that makes random reads and writes "retry", which exercises every
+ * want-read/want-write path of the loop. */
+static int conn_set_bio(struct conn *c, int nbio_test)
+{
+    BIO *sock = BIO_new_socket(c->fd, BIO_NOCLOSE);
+    if (sock == NULL)
+        return -1;
+    BIO *top = sock;
+    if (nbio_test) {
+        BIO *test = BIO_new(BIO_f_nbio_test());
+        if (test == NULL) {
+            BIO_free(sock);
+            return -1;
+        }
+        top = BIO_push(test, sock);
+    }
+    SSL_set_bio(c->ssl, top, top);
+    return 0;
+}
+
+int conn_accept(struct worker *w, int fd, const struct sockaddr *peer, socklen_t peerlen)
+{
+    struct server *srv = w->srv;
+    struct conn *c = calloc(1, sizeof(*c));
+    if (c == NULL) {
+        err_warn("out of memory for a new connection");
+        close(fd);
+        return -1;
+    }
+    c->src.kind = EV_CONN;
+    c->w = w;
+    c->fd = fd;
+    c->h = mode_handler(srv->cfg->mode);
+    format_peer(c->peer, sizeof(c->peer), peer, peerlen);
+    c->ssl = SSL_new(srv->ctx);
+    if (c->ssl == NULL || conn_set_bio(c, srv->cfg->common.nbio_test) < 0) {
+        err_ssl("cannot set up a connection for %s", c->peer);
+        goto fail;
+    }
+    SSL_set_app_data(c->ssl, c);
+    SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE |
+                             SSL_MODE_RELEASE_BUFFERS);
+    SSL_set_accept_state(c->ssl);
+    if (trace_setup_ssl(c->ssl, &srv->cfg->common) < 0)
+        goto fail;
+    /* linked in before anything can fail below, so conn_free() undoes it all */
+    c->prev = w->last;
+    if (w->last != NULL)
+        w->last->next = c;
+    else
+        w->first = c;
+    w->last = c;
+    w->nconns++;
+    c->phase = PH_HANDSHAKE;
+    conn_arm(c, CONN_TIMER_HANDSHAKE);
+    worker_watch(w, c, EPOLLIN);
+    return 0;
+fail:
+    SSL_free(c->ssl);
+    close(fd);
+    free(c);
+    return -1;
+}
+
+/* A TLS call returned r <= 0: records what it waits for in *want and returns 0, or says why
+ * it failed and returns -1. */
+static int tls_blocked(struct conn *c, int r, int *want, const char *what)
+{
+    int e = SSL_get_error(c->ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        *want = e;
+        return 0;
+    }
+    char why[512];
+    err_ssl_io_reason(c->ssl, r, why, sizeof(why));
+    conn_warn(c, "%s failed: %s", what, why);
+    ERR_clear_error();
+    c->failed = 1;
+    return -1;
+}
+
+/* -early_data: reads what the client sent before its handshake finished. Returns 1 when that
+ * part is over, 0 when blocked, -1 on failure. */
+static int read_early(struct conn *c)
+{
+    for (;;) {
+        size_t n = 0;
+        ERR_clear_error();
+        int r = SSL_read_early_data(c->ssl, c->w->buf, sizeof(c->w->buf), &n);
+        if (n > 0) {
+            if (c->early == NULL && (c->early = BIO_new(BIO_s_mem())) == NULL)
+                return -1;
+            BIO_write(c->early, c->w->buf, (int)n);
+        }
+        if (r == SSL_READ_EARLY_DATA_FINISH) {
+            c->early_done = 1;
+            return 1;
+        }
+        if (r == SSL_READ_EARLY_DATA_ERROR)
+            return tls_blocked(c, -1, &c->rd_want, "reading early data");
+    }
+}
+
+BIO *conn_early_data(const struct conn *c)
+{
+    return c->early;
+}
+
+static int step_handshake(struct conn *c)
+{
+    const struct server_config *cfg = c->w->srv->cfg;
+    c->rd_want = 0;
+    if (cfg->stateless && !c->stateless_ok) {
+        /* -stateless: answer a ClientHello without a valid cookie with a HelloRetryRequest
+         * carrying one, keeping no state until the client comes back with it */
+        int r = SSL_stateless(c->ssl);
+        if (r == 0) {
+            c->rd_want = SSL_ERROR_WANT_READ;
+            return 0;
+        }
+        if (r < 0)
+            return tls_blocked(c, r, &c->rd_want, "stateless handshake");
+        c->stateless_ok = 1;
+    }
+    if (cfg->early_data && !c->early_done) {
+        int r = read_early(c);
+        if (r <= 0)
+            return r;
+    }
+    ERR_clear_error();
+    int r = SSL_do_handshake(c->ssl);
+    if (r != 1)
+        return tls_blocked(c, r, &c->rd_want, "TLS handshake");
+    c->phase = PH_OPEN;
+    c->rd_want = 0;
+    conn_arm(c, CONN_TIMER_NONE);
+    return c->h->open(c);
+}
+
+/* Hands queued plaintext (and what the handler produces) to TLS until the socket is full, the
+ * handler has nothing more, or this event's budget is spent. Returns 0 or -1. */
+static int write_queue(struct conn *c)
+{
+    size_t budget = WRITE_BUDGET;
+    c->wr_want = 0;
+    while (!c->failed) {
+        if (c->out_off == c->out_len) {
+            c->out_off = c->out_len = 0;
+            if (c->out_cap > OUT_KEEP) {
+                free(c->out);
+                c->out = NULL;
+                c->out_cap = 0;
+            }
+            if (!c->producing)
+                return 0;
+            if (c->h->drained(c) < 0)
+                return -1;
+            if (c->out_len == 0)
+                return 0; /* waiting, or sent outside the queue: conn_sendfile() set wr_want */
+            continue;
+        }
+        if (budget == 0) {
+            c->wr_want = SSL_ERROR_WANT_WRITE; /* level-triggered: back as soon as others ran */
+            return 0;
+        }
+        size_t n = c->out_len - c->out_off;
+        n = n > OUT_CHUNK ? OUT_CHUNK : n;
+        if (n < c->out_try) /* a retried SSL_write must not be shorter than the first try */
+            n = c->out_try;
+        ERR_clear_error();
+        int r = SSL_write(c->ssl, c->out + c->out_off, (int)n);
+        if (r <= 0) {
+            c->out_try = n;
+            return tls_blocked(c, r, &c->wr_want, "writing");
+        }
+        c->out_try = 0;
+        c->out_off += (size_t)r;
+        budget = (size_t)r >= budget ? 0 : budget - (size_t)r;
+        if (c->timer == CONN_TIMER_REQUEST) /* a slow reader gets the timer back on progress */
+            conn_arm(c, CONN_TIMER_REQUEST);
+    }
+    return -1;
+}
+
+/* The peer closed its side: the handler hears of it, then what is queued goes out. */
+static void peer_closed(struct conn *c, int clean)
+{
+    c->peer_done = 1;
+    if (!clean)
+        c->failed = 1; /* no close_notify possible after the library saw an error */
+    if (c->h->peer_closed != NULL)
+        c->h->peer_closed(c, clean);
+    c->finishing = 1;
+}
+
+/* An SSL_read failure: the peer's close, a plain EOF (normal for many clients), or an error
+ * worth a warning. Returns 0 or -1. */
+static int read_failed(struct conn *c, int r)
+{
+    int e = SSL_get_error(c->ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+        c->rd_want = e;
+        return 0;
+    }
+    if (e == SSL_ERROR_ZERO_RETURN) {
+        peer_closed(c, 1);
+        return 0;
+    }
+    unsigned long err = ERR_peek_last_error();
+    if ((e == SSL_ERROR_SYSCALL && err == 0) ||
+        (e == SSL_ERROR_SSL && ERR_GET_REASON(err) == SSL_R_UNEXPECTED_EOF_WHILE_READING)) {
+        ERR_clear_error();
+        peer_closed(c, 0);
+        return 0;
+    }
+    return tls_blocked(c, r, &c->rd_want, "reading");
+}
+
+static int read_peer(struct conn *c)
+{
+    struct worker *w = c->w;
+    c->rd_want = 0;
+    for (int i = 0; i < READ_BUDGET; i++) {
+        if (c->read_paused || c->peer_done || c->failed || conn_queued(c) > OUT_HIGH_WATER)
+            return 0;
+        ERR_clear_error();
+        int r = SSL_read(c->ssl, w->buf, sizeof(w->buf));
+        if (r <= 0)
+            return read_failed(c, r);
+        if (c->h->data(c, w->buf, (size_t)r) < 0)
+            return -1;
+    }
+    if (SSL_has_pending(c->ssl))
+        worker_mark_ready(w, c);
+    return 0;
+}
+
+static int step_open(struct conn *c)
+{
+    if (write_queue(c) < 0 || read_peer(c) < 0)
+        return -1;
+    if (c->h->progress != NULL && c->h->progress(c) < 0)
+        return -1;
+    /* what reading or the handler queued goes out now, not after the next event */
+    if (write_queue(c) < 0)
+        return -1;
+    if (c->finishing && c->out_off == c->out_len && (!c->producing || c->failed)) {
+        c->phase = PH_SHUTDOWN;
+        conn_arm(c, CONN_TIMER_CLOSE);
+    }
+    return 0;
+}
+
+/* Sends our close_notify, then half-closes the socket and waits (briefly) for the peer's last
+ * bytes: closing with unread data would make the kernel reset the connection, and the peer
+ * could lose the end of our answer. */
+static void step_shutdown(struct conn *c)
+{
+    c->rd_want = 0;
+    if (!c->failed) {
+        ERR_clear_error();
+        int r = SSL_shutdown(c->ssl);
+        if (r < 0) {
+            int e = SSL_get_error(c->ssl, r);
+            if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+                c->rd_want = e;
+                return;
+            }
+            ERR_clear_error();
+        }
+    }
+    if (shutdown(c->fd, SHUT_WR) < 0) {
+        c->phase = PH_CLOSED;
+        return;
+    }
+    c->phase = PH_LINGER;
+}
+
+static void linger(struct conn *c)
+{
+    for (;;) {
+        ssize_t n = read(c->fd, c->w->buf, sizeof(c->w->buf));
+        if (n > 0)
+            continue;
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && errno == EAGAIN)
+            return;
+        c->phase = PH_CLOSED;
+        return;
+    }
+}
+
+static uint32_t events_for(const struct conn *c)
+{
+    uint32_t ev = 0;
+    switch (c->phase) {
+    case PH_HANDSHAKE:
+    case PH_SHUTDOWN:
+        return c->rd_want == SSL_ERROR_WANT_WRITE ? EPOLLOUT : EPOLLIN;
+    case PH_OPEN:
+        if (!c->read_paused && !c->peer_done && conn_queued(c) <= OUT_HIGH_WATER)
+            ev |= EPOLLIN;
+        if (c->wr_want == SSL_ERROR_WANT_WRITE || c->rd_want == SSL_ERROR_WANT_WRITE)
+            ev |= EPOLLOUT;
+        if (c->wr_want == SSL_ERROR_WANT_READ)
+            ev |= EPOLLIN;
+        return ev;
+    case PH_LINGER:
+        return EPOLLIN;
+    default:
+        return 0;
+    }
+}
+
+/* Runs the machine as far as it goes without blocking, then waits for what it needs. */
+static void conn_run(struct conn *c)
+{
+    if (c->phase == PH_HANDSHAKE && step_handshake(c) < 0)
+        c->phase = PH_CLOSED;
+    if (c->phase == PH_OPEN && step_open(c) < 0)
+        c->phase = PH_CLOSED;
+    if (c->phase == PH_SHUTDOWN)
+        step_shutdown(c);
+    if (c->phase == PH_LINGER)
+        linger(c);
+    if (c->phase == PH_CLOSED) {
+        conn_free(c);
+        return;
+    }
+    worker_watch(c->w, c, events_for(c));
+}
+
+void conn_event(struct conn *c, uint32_t events)
+{
+    (void)events; /* the TLS calls find out what happened, errors included */
+    conn_run(c);
+}
+
+void conn_input(struct conn *c, const char *buf, size_t len)
+{
+    if (c->phase != PH_OPEN || c->h->input == NULL)
+        return;
+    if (c->h->input(c, buf, len) < 0)
+        c->phase = PH_CLOSED;
+    conn_run(c);
+}
+
+int conn_takes_input(const struct conn *c)
+{
+    return c->phase == PH_OPEN && !c->finishing && c->h->input != NULL;
+}
+
+void conn_close_soon(struct conn *c)
+{
+    if (c->phase == PH_HANDSHAKE) {
+        conn_free(c);
+        return;
+    }
+    if (c->phase != PH_OPEN)
+        return;
+    c->finishing = 1;
+    c->producing = 0;
+    conn_run(c);
+}
+
+void conn_expire(struct conn *c)
+{
+    if (c->timer != CONN_TIMER_CLOSE)
+        conn_warn(c, "%s within %d s; dropped", timer_what[c->timer], timer_ms[c->timer] / 1000);
+    c->failed = 1;
+    conn_free(c);
+}
+
+void conn_free(struct conn *c)
+{
+    if (c->h->close != NULL)
+        c->h->close(c);
+    worker_conn_gone(c->w, c);
+    SSL_free(c->ssl);
+    close(c->fd);
+    BIO_free(c->early);
+    free(c->out);
+    free(c);
+}

@@ -53,6 +53,8 @@ struct tls_common {
     const char *msgfile, *keylogfile;
     const char *keymatexport;
     int keymatexportlen;
+    int json;   /* -json: one JSON object per connection on stdout instead of the reports */
+    int timing; /* -timing (client): the time each step of a connection took, on stderr */
 
     /* I/O */
     int crlf, ign_eof, nbio, nbio_test, async, ignore_unexpected_eof;

@@ -449,8 +449,10 @@ int net_connect_ex(const char *host, const char *port, int family, const char *b
         deadline.tv_nsec -= 1000000000;
     }
     const struct timespec *dl = timeout_ms > 0 ? &deadline : NULL;
-    if (resolve_until(host, port, family, dl, &res, info, err, errlen) < 0)
+    if (resolve_until(host, port, family, dl, &res, info, err, errlen) < 0) {
+        snprintf(info->error, sizeof(info->error), "%s", err);
         return -1;
+    }
     info->resolve_ms = ms_since(&start);
     struct timespec connect_start;
     clock_gettime(CLOCK_MONOTONIC, &connect_start);
@@ -464,6 +466,7 @@ int net_connect_ex(const char *host, const char *port, int family, const char *b
         int v6 = strchr(host, ':') != NULL;
         snprintf(err, errlen, "cannot connect to %s%s%s:%s: %s", v6 ? "[" : "", host,
                  v6 ? "]" : "", port, why);
+        snprintf(info->error, sizeof(info->error), "%s", err);
     }
     return fd;
 }

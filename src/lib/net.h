@@ -30,6 +30,7 @@ struct net_connect_info {
     char addr[64];                 /* that address, numeric ("::1", "127.0.0.1") */
     int attempts;                  /* connection attempts started */
     enum net_failure failure;      /* NET_OK on success */
+    char error[256];               /* on failure, the message err also gets */
 };
 
 /* net_connect(), telling what happened in *info (may be NULL). timeout_ms bounds name

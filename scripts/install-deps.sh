@@ -47,8 +47,22 @@ missing=()
 for pkg in "${wanted[@]}"; do
     installed "$pkg" || missing+=("$pkg")
 done
+# Packages that need more than apt-get install have a script of their own beside the lists
+# (scripts/deps/*.sh); they run after the lists on a full install. A failure there costs only
+# the tests that need that package (they skip, naming it), so it is a warning, not an error.
+run_extra_installers() {
+    [[ ${1:-} == --build-only ]] && return 0
+    local extra
+    for extra in "$deps_dir"/*.sh; do
+        [[ -f $extra ]] || continue
+        say "running ${extra#"$here/"}"
+        bash "$extra" || say "warning: ${extra#"$here/"} failed; the tests that need it will skip"
+    done
+}
+
 if [[ ${#missing[@]} -eq 0 ]]; then
     say "all ${#wanted[@]} packages already installed"
+    run_extra_installers "${1:-}"
     exit 0
 fi
 say "missing: ${missing[*]}"
@@ -75,3 +89,4 @@ still=()
 for pkg in "${missing[@]}"; do installed "$pkg" || still+=("$pkg"); done
 [[ ${#still[@]} -eq 0 ]] || die "still not installed: ${still[*]}"
 say "done: installed ${#missing[@]} package(s)"
+run_extra_installers "${1:-}"

@@ -8,6 +8,8 @@
 
 #include <openssl/ssl.h>
 
+struct client_obs;
+
 /* How the target was named, for openssl's "intermixed protocol flags" check. */
 enum client_conn_kind { CONN_UNSET, CONN_INET, CONN_UNIX };
 
@@ -63,6 +65,7 @@ struct client_config {
 struct client_conn {
     int tickets;    /* sessions received (TLS 1.3 tickets, or the TLS 1.2 session) */
     int npn_status; /* 0 until the server offered NPN, then OPENSSL_NPN_NEGOTIATED/_NO_OVERLAP */
+    struct client_obs *obs; /* -json/-timing's observer (observe.h), NULL when not asked */
 };
 
 extern const struct opt_prog client_prog;

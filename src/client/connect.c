@@ -1,6 +1,7 @@
 /* s_client's transport: TCP (either family, optional -bind), UDP for DTLS, a Unix socket, an
  * HTTP proxy tunnel; the BIOs libssl reads and writes through; the server name to send. */
 #include "client/client.h"
+#include "client/observe.h"
 #include "lib/err.h"
 #include "lib/load.h"
 #include "lib/net.h"
@@ -226,7 +227,7 @@ done:
 
 /* The TCP connection to the proxy; the CONNECT itself goes through the TLS connection's
  * BIO later (client_proxy_tunnel), so -debug shows it and the byte counts include it. */
-static int open_proxy(const struct client_config *cfg)
+static int open_proxy(const struct client_config *cfg, struct net_connect_info *info)
 {
     char why[512];
     char *ph = NULL, *pp = NULL;
@@ -235,8 +236,8 @@ static int open_proxy(const struct client_config *cfg)
         err_msg("-proxy argument malformed or ambiguous: \"%s\" (want host:port)", cfg->proxy);
         goto done;
     }
-    fd = net_connect(ph, pp, cfg->family, cfg->bind, cfg->connect_timeout * 1000, why,
-                     sizeof(why));
+    fd = net_connect_ex(ph, pp, cfg->family, cfg->bind, cfg->connect_timeout * 1000, info, why,
+                        sizeof(why));
     if (fd < 0)
         err_msg("proxy: %s", why);
 done:
@@ -276,6 +277,11 @@ static int open_udp(const struct client_config *cfg, const char *host, const cha
 
 int client_connect(const struct client_config *cfg)
 {
+    return client_connect_info(cfg, NULL);
+}
+
+int client_connect_info(const struct client_config *cfg, struct net_connect_info *info)
+{
     char why[512];
     if (cfg->unix_path != NULL) {
         int fd = net_connect_unix(cfg->unix_path, why, sizeof(why));
@@ -291,10 +297,10 @@ int client_connect(const struct client_config *cfg)
     if (cfg->common.dtls) {
         fd = open_udp(cfg, h, port);
     } else if (cfg->proxy != NULL) {
-        fd = open_proxy(cfg);
+        fd = open_proxy(cfg, info);
     } else {
-        fd = net_connect(h, port, cfg->family, cfg->bind, cfg->connect_timeout * 1000, why,
-                         sizeof(why));
+        fd = net_connect_ex(h, port, cfg->family, cfg->bind, cfg->connect_timeout * 1000, info,
+                            why, sizeof(why));
         if (fd < 0)
             err_msg("%s", why);
     }

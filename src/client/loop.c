@@ -10,6 +10,7 @@
  * Command letters at the start of a chunk read from stdin (unless -nocommands or -ign_eof):
  * Q quits, R renegotiates (TLS <= 1.2), k/K update keys (TLS 1.3), B would send a heartbeat. */
 #include "client/client.h"
+#include "client/observe.h"
 #include "lib/err.h"
 #include "lib/trace.h"
 
@@ -111,6 +112,7 @@ static int read_step(struct loop *l)
     int k = SSL_read(l->ssl, buf, sizeof(buf));
     switch (SSL_get_error(l->ssl, k)) {
     case SSL_ERROR_NONE:
+        client_obs_data_in(l->ssl, (size_t)k);
         fwrite(buf, 1, (size_t)k, stdout);
         fflush(stdout);
         return 1;

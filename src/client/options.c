@@ -1,6 +1,7 @@
 /* s_client's option table: every option declared once, grouped as -help shows them, and the
  * checks of combinations openssl refuses. */
 #include "client/client.h"
+#include "lib/conninfo.h"
 #include "lib/err.h"
 #include "lib/tlsopts.h"
 
@@ -258,6 +259,10 @@ static const struct opt_def client_general[] = {
      "Print session information after each (re)negotiation and when the program exits"},
     {"handshake_timeout", OPT_UINT, opt_set_int, F(handshake_timeout), 0,
      "Seconds allowed for STARTTLS and the TLS handshake (default: no limit)"},
+    {"json", OPT_FLAG, conninfo_opt_json, 0, 0,
+     "One JSON object per connection on stdout instead of the reports; errors too"},
+    {"timing", OPT_FLAG, opt_set_true, CFIELD(timing), 0,
+     "Print the time resolve, connect, STARTTLS, handshake and first byte took"},
     OPT_ROW_SECTION("Debug options"),
     {"showcerts", OPT_FLAG, opt_set_true, F(showcerts), 0,
      "Show all certificates sent by the server"},

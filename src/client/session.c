@@ -3,6 +3,7 @@
  * The chatter and its order follow openssl 3.0 (CONNECTED, "drop connection and then
  * reconnect", the report after a failed handshake, -prexit's report at exit). */
 #include "client/client.h"
+#include "client/observe.h"
 #include "lib/err.h"
 #include "lib/net.h"
 #include "lib/trace.h"
@@ -302,7 +303,7 @@ static void close_connection(SSL *ssl, int fd, int drain)
 static int open_transport(const struct client_config *cfg, SSL *ssl)
 {
     BIO *out = client_out(SSL_get_SSL_CTX(ssl));
-    int fd = client_connect(cfg);
+    int fd = client_obs_connect(cfg, ssl);
     if (fd < 0)
         return -1;
     if (out != NULL) {
@@ -332,10 +333,17 @@ fail:
  * Returns 0 or -1 (reported). */
 static int before_handshake(const struct client_config *cfg, SSL *ssl, int fd)
 {
-    if (cfg->proxy != NULL && client_proxy_tunnel(cfg, SSL_get_wbio(ssl), fd) < 0)
-        return -1;
-    if (cfg->starttls != NULL && run_starttls(cfg, fd) < 0)
-        return -1;
+    if (cfg->proxy != NULL) {
+        client_obs_begin(ssl);
+        if (client_obs_end(ssl, TIMING_PROXY, client_proxy_tunnel(cfg, SSL_get_wbio(ssl), fd),
+                           CONNINFO_PROXY) < 0)
+            return -1;
+    }
+    if (cfg->starttls != NULL) {
+        client_obs_begin(ssl);
+        if (client_obs_end(ssl, TIMING_STARTTLS, run_starttls(cfg, fd), CONNINFO_STARTTLS) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -346,10 +354,14 @@ static int before_handshake(const struct client_config *cfg, SSL *ssl, int fd)
 static enum conn_result one_connection(const struct client_config *cfg, SSL_CTX *ctx,
                                        SSL_SESSION **session, int full, int drop, int *status)
 {
-    struct client_conn conn = {0, 0};
+    struct client_conn conn = {0, 0, NULL};
+    struct client_obs obs;
     enum conn_result result = CONN_FAILED;
     int fd = -1, handshaken = 0;
     *status = 1;
+    client_obs_start(&obs);
+    if (cfg->common.json || cfg->common.timing)
+        conn.obs = &obs;
     SSL *ssl = client_ssl_new(cfg, ctx, *session, &conn);
     if (ssl == NULL)
         return CONN_FAILED;
@@ -357,13 +369,16 @@ static enum conn_result one_connection(const struct client_config *cfg, SSL_CTX 
         goto done;
     if (before_handshake(cfg, ssl, fd) < 0 || send_early_data(cfg, ssl, fd) < 0)
         goto shut;
+    client_obs_begin(ssl);
     int rc = do_handshake(cfg, ssl, fd);
+    client_obs_end(ssl, TIMING_HANDSHAKE, 0, NULL);
     if (rc != 1) {
+        client_obs_handshake_failed(conn.obs, cfg, ssl, rc);
         handshake_failed(cfg, ssl, rc);
         goto shut;
     }
     handshaken = 1;
-    if (cfg->common.brief)
+    if (cfg->common.brief && !cfg->common.json)
         brief_report(cfg, ssl);
     client_report(cfg, ssl, full);
     if (drop) {
@@ -380,7 +395,10 @@ static enum conn_result one_connection(const struct client_config *cfg, SSL_CTX 
         result = CONN_DROPPED;
         goto done;
     }
-    *status = client_interact(cfg, ssl, fd);
+    if (cfg->common.json)
+        *status = client_json_session(cfg, ssl, fd);
+    else
+        *status = client_interact(cfg, ssl, fd);
     /* a TLS 1.3 session only exists once its ticket is in: let -sess_out have it */
     if (cfg->sess_out != NULL && SSL_version(ssl) == TLS1_3_VERSION)
         wait_for_ticket(ssl, fd, &conn);
@@ -395,6 +413,7 @@ shut:
 done:
     if (fd >= 0)
         close(fd);
+    client_obs_report(cfg, ssl, conn.obs);
     fflush(stdout);
     SSL_free(ssl);
     return result;

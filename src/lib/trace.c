@@ -4,6 +4,7 @@
 #include "lib/err.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <openssl/crypto.h>
@@ -482,7 +483,9 @@ static int trace_ctx_open(struct trace_ctx *t, const struct tls_common *c)
             goto oom;
         }
     }
-    if (c->keylogfile != NULL && (t->keylog = keylog_open(c->keylogfile)) == NULL)
+    /* SSLKEYLOGFILE as GnuTLS's and BoringSSL's tools honour it; -keylogfile wins */
+    const char *keylog = c->keylogfile != NULL ? c->keylogfile : secure_getenv("SSLKEYLOGFILE");
+    if (keylog != NULL && *keylog != '\0' && (t->keylog = keylog_open(keylog)) == NULL)
         return -1;
     return 0;
 oom:

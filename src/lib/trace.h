@@ -3,8 +3,9 @@
  * Role-neutral: both programs use it the same way.
  *
  * Where things go: -msg/-trace to the -msgfile, else stdout; -debug and -tlsextdebug to stdout
- * unless -quiet without -debug; -state and -security_debug to stderr; -keylogfile appends
- * SSLKEYLOGFILE lines (with openssl's header line when the file starts empty).
+ * unless -quiet without -debug; -state and -security_debug to stderr; -keylogfile (else the
+ * SSLKEYLOGFILE environment variable) appends key log lines (with openssl's header line when
+ * the file starts empty).
  *
  * Lifetime: what a context needs (the open -msgfile and -keylogfile, the security callback's
  * state) is owned by the SSL_CTX and freed with it through its ex_data, so callers free

@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <openssl/bio.h>
 #include <openssl/ssl.h>
 
@@ -93,6 +94,17 @@ void chello_capture_init(struct chello_capture *c);
  * ignored), 0 while more is needed, -1 when the stream is not a TLS ClientHello (c->why). */
 int chello_capture_feed(struct chello_capture *c, const unsigned char *data, size_t len);
 void chello_capture_free(struct chello_capture *c);
+
+/* A server's recorder (chello_bio.c): a filter under ssl's read BIO (set it first) that copies
+ * the client's first handshake message off the wire. -debug still sees the transport below
+ * it, and -msg/-trace keep the message callback. Returns 0, or -1 when out of memory. */
+int chello_record(SSL *ssl);
+/* The hello recorded on ssl, parsed on first call; NULL, with *why, when nothing was recorded,
+ * it was not a TLS ClientHello or did not parse. Valid until ssl is freed. */
+const struct chello *chello_recorded(SSL *ssl, const char **why);
+/* When the recorder saw the client's first byte (CLOCK_MONOTONIC). Returns 0, or -1 when it
+ * saw none. */
+int chello_first_byte(SSL *ssl, struct timespec *when);
 
 /* JA3: the text into str (strsize bytes) and its MD5 as 32 hex digits into md5hex.
  * Returns 0, or -1 when str is too small (the hash is then not computed). */

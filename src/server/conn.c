@@ -2,6 +2,7 @@
  * events. Non-blocking throughout: every TLS call that would block records what it waits for
  * (want read / want write) and the worker's epoll set is adjusted to match. */
 #include "server/loop.h"
+#include "server/chello_report.h"
 #include "lib/err.h"
 #include "lib/trace.h"
 
@@ -246,7 +247,7 @@ int conn_accept(struct worker *w, int fd, const struct sockaddr *peer, socklen_t
     SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE |
                              SSL_MODE_RELEASE_BUFFERS);
     SSL_set_accept_state(c->ssl);
-    if (trace_setup_ssl(c->ssl, &srv->cfg->common) < 0)
+    if (trace_setup_ssl(c->ssl, &srv->cfg->common) < 0 || server_chello_attach(c->ssl) < 0)
         goto fail;
     /* linked in before anything can fail below, so conn_free() undoes it all */
     c->prev = w->last;
@@ -334,11 +335,14 @@ static int step_handshake(struct conn *c)
     }
     ERR_clear_error();
     int r = SSL_do_handshake(c->ssl);
-    if (r != 1)
+    if (r != 1) {
+        server_json_handshake_failed(c->w->srv, c->ssl, r, c->peer);
         return tls_blocked(c, r, &c->rd_want, "TLS handshake");
+    }
     c->phase = PH_OPEN;
     c->rd_want = 0;
     conn_arm(c, CONN_TIMER_NONE);
+    server_json_open(c->w->srv, c->ssl, c->peer);
     return c->h->open(c);
 }
 

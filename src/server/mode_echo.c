@@ -5,7 +5,9 @@
  * Stdin EOF ends the session and the server, unless -ign_eof (or -quiet): then stdin is just
  * no longer read and the session lasts until the client closes. */
 #include "server/conn.h"
+#include "server/chello_report.h"
 #include "lib/err.h"
+#include "lib/tlsctx.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -51,11 +53,14 @@ static int echo_open(struct conn *c)
     conn_set_data(c, e);
     if (srv->cfg->early_data && !t->quiet)
         report_early(mem, c);
-    if (!t->quiet)
+    if (!t->quiet) {
         server_print_report(mem, conn_ssl(c), &srv->po);
+        server_chello_print(mem, conn_ssl(c));
+    }
     server_out_bio(srv, mem, 0);
     if (t->brief) {
         server_print_brief(mem, conn_ssl(c), &srv->po);
+        server_chello_print_brief(mem, conn_ssl(c));
         server_out_bio(srv, mem, 1);
     }
     BIO_free(mem);
@@ -64,6 +69,8 @@ static int echo_open(struct conn *c)
 
 static int echo_data(struct conn *c, const char *buf, size_t len)
 {
+    if (conn_server(c)->cfg->common.json)
+        return 0; /* -json: stdout carries only the JSON lines */
     server_out(conn_server(c), buf, len);
     return 0;
 }
@@ -72,8 +79,12 @@ static int echo_data(struct conn *c, const char *buf, size_t len)
 static void cmd_renegotiate(struct conn *c, int want_cert)
 {
     SSL *ssl = conn_ssl(c);
-    if (want_cert)
-        SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, NULL);
+    /* not SSL_VERIFY_CLIENT_ONCE: that would keep the renegotiation from asking */
+    if (want_cert) {
+        /* a resumed session would skip the certificate exchange */
+        SSL_set_verify(ssl, SSL_VERIFY_PEER, tls_verify_callback);
+        SSL_set_options(ssl, SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+    }
     if (!SSL_renegotiate(ssl))
         ERR_clear_error();
     server_outf(conn_server(c), "SSL_do_handshake -> %d\n", SSL_do_handshake(ssl));
@@ -94,7 +105,7 @@ static void cmd_key_update(struct conn *c, int both)
 static void cmd_cert_request(struct conn *c)
 {
     SSL *ssl = conn_ssl(c);
-    SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, NULL);
+    SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, tls_verify_callback);
     if (!SSL_verify_client_post_handshake(ssl)) {
         say(c, "Failed to initiate request\n");
         err_ssl("client %s: no certificate request", conn_peer(c));

@@ -4,6 +4,7 @@
 #include "server/conn.h"
 #include "server/page.h"
 #include "lib/err.h"
+#include "lib/tlsctx.h"
 #include "proto/http.h"
 
 #include <errno.h>
@@ -82,8 +83,12 @@ static int answer_page(struct conn *c)
 static int start_reneg(struct conn *c, struct http_conn *h, int want_cert)
 {
     SSL *ssl = conn_ssl(c);
-    if (want_cert)
-        SSL_set_verify(ssl, SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE, NULL);
+    /* not SSL_VERIFY_CLIENT_ONCE: that would keep the renegotiation from asking */
+    if (want_cert) {
+        /* a resumed session would skip the certificate exchange */
+        SSL_set_verify(ssl, SSL_VERIFY_PEER, tls_verify_callback);
+        SSL_set_options(ssl, SSL_OP_NO_SESSION_RESUMPTION_ON_RENEGOTIATION);
+    }
     int started = SSL_version(ssl) == TLS1_3_VERSION
                       ? want_cert && SSL_verify_client_post_handshake(ssl)
                       : SSL_renegotiate(ssl);

@@ -1,6 +1,7 @@
 /* -rev: every line the client sends comes back reversed (without its CR LF, ended by LF); the
  * line "CLOSE" ends the connection. A test peer for line-based clients. */
 #include "server/conn.h"
+#include "server/chello_report.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ static int rev_open(struct conn *c)
         /* openssl says this on stderr in -rev mode, whatever -quiet says */
         BIO_puts(mem, "CONNECTION ESTABLISHED\n");
         server_print_brief(mem, conn_ssl(c), &srv->po);
+        server_chello_print_brief(mem, conn_ssl(c));
         server_out_bio(srv, mem, 1);
         BIO_free(mem);
     }

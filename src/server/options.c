@@ -1,5 +1,6 @@
 /* s_server's option table: every option declared once, grouped as -help shows them. */
 #include "server/server.h"
+#include "lib/conninfo.h"
 #include "lib/err.h"
 #include "lib/tlsopts.h"
 
@@ -197,6 +198,8 @@ static const struct opt_def server_general[] = {
      "Maximum number of encrypt/decrypt pipelines to be used"},
     {"naccept", OPT_UINT, opt_set_int, F(naccept), 0, "Terminate after #num connections"},
     {"keylogfile", OPT_OUTFILE, opt_set_str, CFIELD(keylogfile), 0, "Write TLS secrets to file"},
+    {"json", OPT_FLAG, conninfo_opt_json, 0, 0,
+     "One JSON object per connection, with the ClientHello analysis, instead of the reports"},
     OPT_ROW_SECTION("Server identity options"),
     {"psk_identity", OPT_STRING, opt_set_str, CFIELD(psk_identity), 0, "PSK identity to expect"},
     {"psk_hint", OPT_STRING, opt_set_str, F(psk_hint), 0, "PSK identity hint to use"},

@@ -2,6 +2,7 @@
  * that are the same for every connection (headers, the command line, the cipher table) are
  * made once at start-up; per connection only the rest is written. */
 #include "server/page.h"
+#include "server/chello_report.h"
 #include "proto/http.h"
 
 #include <stdlib.h>
@@ -98,5 +99,6 @@ void page_write(BIO *out, SSL *ssl, const struct server *srv)
     } else {
         BIO_puts(out, "no client certificate available\n");
     }
+    server_chello_page(out, ssl);
     BIO_puts(out, "</pre></BODY></HTML>\r\n\r\n");
 }

@@ -25,8 +25,8 @@
 /* Simultaneous connections the whole server holds at most (fewer if the descriptor limit is
  * lower). Each idle connection costs a few KiB, so this is about memory as much as sockets. */
 #define MAX_CONNECTIONS 20000
-/* Descriptors kept back from connections for files, stdio and the like. */
-#define FD_RESERVE 64
+/* Descriptors kept back from connections for files, stdio, epoll and the like. */
+#define FD_RESERVE 32
 
 struct server *server_of_ctx(const SSL_CTX *ctx)
 {
@@ -201,7 +201,7 @@ static int connection_capacity(void)
         setrlimit(RLIMIT_NOFILE, &rl);
         getrlimit(RLIMIT_NOFILE, &rl);
     }
-    rlim_t n = rl.rlim_cur > FD_RESERVE * 2 ? rl.rlim_cur - FD_RESERVE : FD_RESERVE;
+    rlim_t n = rl.rlim_cur > FD_RESERVE + 1 ? rl.rlim_cur - FD_RESERVE : 1;
     return n > MAX_CONNECTIONS ? MAX_CONNECTIONS : (int)n;
 }
 

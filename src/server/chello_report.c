@@ -1,0 +1,121 @@
+/* s_server's ClientHello analysis and -json (see chello_report.h). */
+#include "server/chello_report.h"
+#include "lib/chello.h"
+#include "lib/conninfo.h"
+#include "lib/err.h"
+#include "lib/timing.h"
+#include "proto/http.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int server_chello_attach(SSL *ssl)
+{
+    if (SSL_is_dtls(ssl))
+        return 0; /* DTLS hellos are not analysed */
+    if (chello_record(ssl) < 0) {
+        err_ssl("cannot set up the ClientHello analysis");
+        return -1;
+    }
+    return 0;
+}
+
+void server_chello_print(BIO *out, SSL *ssl)
+{
+    const char *why = NULL;
+    const struct chello *ch = chello_recorded(ssl, &why);
+    if (ch != NULL)
+        chello_print(out, ch, ssl);
+    else
+        BIO_printf(out, "Client Hello: not analysed (%s)\n", why);
+}
+
+void server_chello_print_brief(BIO *out, SSL *ssl)
+{
+    const char *why = NULL;
+    const struct chello *ch = chello_recorded(ssl, &why);
+    if (ch != NULL)
+        chello_print_brief(out, ch);
+}
+
+void server_chello_page(BIO *out, SSL *ssl)
+{
+    BIO *mem = BIO_new(BIO_s_mem());
+    char *text = NULL;
+    if (mem == NULL)
+        return;
+    server_chello_print(mem, ssl);
+    BIO_write(mem, "", 1); /* the text as a C string for the escaper */
+    if (BIO_get_mem_data(mem, &text) > 0) {
+        BIO_puts(out, "---\n");
+        http_html_escape(out, text);
+    }
+    BIO_free(mem);
+}
+
+/* "127.0.0.1:41234" or "[::1]:41234" into address and port. */
+static void split_peer(const char *peer, char *addr, size_t addrlen, char *port, size_t portlen)
+{
+    const char *colon = strrchr(peer, ':');
+    addr[0] = port[0] = '\0';
+    if (colon == NULL || strcmp(peer, "unix socket") == 0)
+        return;
+    const char *start = peer[0] == '[' ? peer + 1 : peer;
+    size_t n = (size_t)(colon - start);
+    if (n > 0 && start[n - 1] == ']')
+        n--;
+    snprintf(addr, addrlen, "%.*s", (int)n, start);
+    snprintf(port, portlen, "%s", colon + 1);
+}
+
+/* The server's timing: from the client's first byte to now, all of it handshake. */
+static void server_timing(SSL *ssl, struct timing *t)
+{
+    struct timespec first;
+    timing_start(t);
+    if (chello_first_byte(ssl, &first) == 0) {
+        struct timespec now = timing_now();
+        t->start = first;
+        timing_set(t, TIMING_HANDSHAKE, timing_ms_between(&first, &now));
+    }
+}
+
+static void json_line(struct server *srv, SSL *ssl, const char *peer,
+                      const struct conninfo_error *e)
+{
+    char addr[64], port[16];
+    const char *why = NULL;
+    struct timing t;
+    BIO *mem = BIO_new(BIO_s_mem());
+    if (mem == NULL)
+        return;
+    split_peer(peer, addr, sizeof(addr), port, sizeof(port));
+    server_timing(ssl, &t);
+    struct conninfo ci = {
+        "s_server", NULL, port[0] ? port : NULL, NULL, addr[0] ? addr : NULL, NULL, &t,
+        chello_recorded(ssl, &why), 0, 0, -1, -1, e,
+    };
+    if (conninfo_write_json(mem, ssl, &ci) == 0)
+        server_out_bio(srv, mem, 0);
+    else
+        err_warn("cannot write the -json report for %s", peer);
+    BIO_free(mem);
+}
+
+void server_json_open(struct server *srv, SSL *ssl, const char *peer)
+{
+    if (srv->cfg->common.json)
+        json_line(srv, ssl, peer, NULL);
+}
+
+void server_json_handshake_failed(struct server *srv, SSL *ssl, int r, const char *peer)
+{
+    int e = SSL_get_error(ssl, r);
+    if (!srv->cfg->common.json || e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
+        return;
+    struct conninfo_error err;
+    char msg[128];
+    snprintf(msg, sizeof(msg), "TLS handshake with %s failed", peer);
+    conninfo_error_from_ssl(&err, ssl, r, msg);
+    json_line(srv, ssl, peer, &err);
+}

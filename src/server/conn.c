@@ -312,6 +312,33 @@ BIO *conn_early_data(const struct conn *c)
     return c->early;
 }
 
+/* After a HelloRetryRequest a client may send a ChangeCipherSpec record before its second
+ * ClientHello (RFC 8446, D.4). SSL_stateless() starts afresh each time and would take it for
+ * a protocol error, so it is read off the socket here. Returns 1 when the next record is not
+ * (or no longer) one, 0 while waiting to see, -1 on a socket error. */
+static int skip_compat_ccs(struct conn *c)
+{
+    static const unsigned char ccs[] = {0x14, 0x03, 0x03, 0x00, 0x01, 0x01};
+    unsigned char buf[sizeof(ccs)];
+    ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_PEEK);
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        c->rd_want = SSL_ERROR_WANT_READ;
+        return 0;
+    }
+    if (n <= 0)
+        return n == 0 ? 1 : -1; /* EOF: let the TLS layer say so */
+    if (memcmp(buf, ccs, (size_t)n) != 0)
+        return 1;
+    if ((size_t)n < sizeof(ccs)) {
+        c->rd_want = SSL_ERROR_WANT_READ;
+        return 0;
+    }
+    if (recv(c->fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf))
+        return -1;
+    c->hrr_sent = 0;
+    return 1;
+}
+
 static int step_handshake(struct conn *c)
 {
     const struct server_config *cfg = c->w->srv->cfg;
@@ -319,8 +346,14 @@ static int step_handshake(struct conn *c)
     if (cfg->stateless && !c->stateless_ok) {
         /* -stateless: answer a ClientHello without a valid cookie with a HelloRetryRequest
          * carrying one, keeping no state until the client comes back with it */
+        if (c->hrr_sent) {
+            int r = skip_compat_ccs(c);
+            if (r <= 0)
+                return r;
+        }
         int r = SSL_stateless(c->ssl);
         if (r == 0) {
+            c->hrr_sent = 1;
             c->rd_want = SSL_ERROR_WANT_READ;
             return 0;
         }

@@ -21,6 +21,9 @@
 #define STATUS_TIMEOUT_S 10
 /* A fetched response is reused for at most this long (s), nextUpdate or not. */
 #define STAPLE_KEEP_S 300
+/* After a failed fetch, handshakes go without a staple for this long (s) before the responder
+ * is tried again: a dead responder must not cost every handshake the whole timeout. */
+#define STAPLE_RETRY_S 30
 /* The largest response accepted from a responder. */
 #define OCSP_MAX_RESPONSE (100 * 1024)
 
@@ -179,13 +182,14 @@ static unsigned char *staple_for(SSL *ssl, const struct server_config *cfg,
 {
     unsigned char *copy = NULL;
     pthread_mutex_lock(&oc->lock);
-    if (oc->der == NULL || oc->cert != cert || time(NULL) >= oc->until) {
+    if (oc->cert != cert || time(NULL) >= oc->until) {
         OCSP_RESPONSE *resp = fetch(ssl, cfg, cert);
         OPENSSL_free(oc->der);
         oc->der = NULL;
+        oc->cert = cert;
+        oc->until = time(NULL) + STAPLE_RETRY_S;
         if (resp != NULL) {
             oc->derlen = i2d_OCSP_RESPONSE(resp, &oc->der);
-            oc->cert = cert;
             oc->until = keep_until(resp);
             OCSP_RESPONSE_free(resp);
         }

@@ -101,6 +101,11 @@ int client_connect(const struct client_config *cfg);
  * proxy agreed, or -1 (reported). */
 int client_proxy_tunnel(const struct client_config *cfg, BIO *bio, int fd);
 
+/* -starttls: the clear-text dialogue before the handshake, through ssl's transport BIO (so
+ * -debug shows it and the byte counts include it, as with openssl). Returns 0 when the
+ * server is ready for the ClientHello, or -1 (reported in one line). */
+int client_starttls(const struct client_config *cfg, SSL *ssl, int fd);
+
 /* Puts the transport under ssl: a socket BIO, or a connected datagram BIO for DTLS (with -mtu
  * and -timeout), under -nbio_test's filter. Returns 0 or -1 (reported). */
 int client_attach_transport(const struct client_config *cfg, SSL *ssl, int fd);

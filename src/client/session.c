@@ -7,7 +7,6 @@
 #include "lib/err.h"
 #include "lib/net.h"
 #include "lib/trace.h"
-#include "proto/starttls.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -102,21 +101,9 @@ fail:
     return NULL;
 }
 
-static int run_starttls(const struct client_config *cfg, int fd)
+static int run_starttls(const struct client_config *cfg, SSL *ssl, int fd)
 {
-    char *host = NULL, *port = NULL, why[512];
-    int ret = -1;
-    if (client_target(cfg, &host, &port) < 0)
-        return -1;
-    struct starttls_opts so = {cfg->starttls, cfg->starttls_name, host ? host : "localhost",
-                               cfg->handshake_timeout * 1000, NULL, NULL, NULL};
-    if (starttls_negotiate(fd, &so, why, sizeof(why)) < 0)
-        err_msg("%s", why);
-    else
-        ret = 0;
-    free(host);
-    free(port);
-    return ret;
+    return client_starttls(cfg, ssl, fd);
 }
 
 /* Waits until fd is ready for what SSL asked for (or an async job is), bounded by deadline
@@ -341,7 +328,7 @@ static int before_handshake(const struct client_config *cfg, SSL *ssl, int fd)
     }
     if (cfg->starttls != NULL) {
         client_obs_begin(ssl);
-        if (client_obs_end(ssl, TIMING_STARTTLS, run_starttls(cfg, fd), CONNINFO_STARTTLS) < 0)
+        if (client_obs_end(ssl, TIMING_STARTTLS, run_starttls(cfg, ssl, fd), CONNINFO_STARTTLS) < 0)
             return -1;
     }
     return 0;

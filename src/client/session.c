@@ -165,7 +165,8 @@ static int send_early_data(const struct client_config *cfg, SSL *ssl, int fd)
                 continue;
             }
             int e = SSL_get_error(ssl, 0);
-            if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE && e != SSL_ERROR_WANT_ASYNC) {
+            if (e != SSL_ERROR_WANT_READ && e != SSL_ERROR_WANT_WRITE &&
+                e != SSL_ERROR_WANT_ASYNC) {
                 err_ssl("cannot write early data");
                 ret = -1;
                 break;

@@ -437,7 +437,8 @@ static void print_early_data_status(BIO *out, SSL *ssl)
 static void print_scts(BIO *out, SSL *ssl)
 {
 #ifndef OPENSSL_NO_CT
-    if (SSL_get0_peer_certificate(ssl) == NULL || SSL_session_reused(ssl) || !SSL_ct_is_enabled(ssl))
+    if (SSL_get0_peer_certificate(ssl) == NULL || SSL_session_reused(ssl) ||
+        !SSL_ct_is_enabled(ssl))
         return;
     const STACK_OF(SCT) *scts = SSL_get0_peer_scts(ssl);
     int n = scts != NULL ? sk_SCT_num(scts) : 0;

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# OCSP stapling against a real responder: `openssl ocsp -port` on loopback answers for our
+# test CA; our s_server fetches (-status_url, as the test certificates name no responder),
+# staples, and reuses the response; -status_file staples a DER file; a dead responder only
+# costs the staple.
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/helpers.sh"
+command -v openssl >/dev/null || skip_all "openssl not installed"
+
+# The responder's database: the rsa certificate, valid.
+serial=$(openssl x509 -in "$CERTS/rsa.pem" -noout -serial | cut -d= -f2)
+end=$(date -u -d "$(openssl x509 -in "$CERTS/rsa.pem" -noout -enddate | cut -d= -f2)" +%y%m%d%H%M%SZ)
+subj=$(openssl x509 -in "$CERTS/rsa.pem" -noout -subject -nameopt compat | sed 's/^subject=//')
+printf 'V\t%s\t\t%s\tunknown\t%s\n' "$end" "$serial" "$subj" > "$TMP/index.txt"
+
+OCSP_PORT=$(free_port) || bail_out "no free port"
+start_bg responder openssl ocsp -index "$TMP/index.txt" -port "$OCSP_PORT" \
+    -rsigner "$CERTS/ca.pem" -rkey "$CERTS/ca.key" -CA "$CERTS/ca.pem" -nmin 5
+wait_port "$OCSP_PORT" 10 responder || bail_out "openssl ocsp does not listen"
+
+# staple OUT: one openssl s_client connection asking for a staple.
+staple() {
+    (sleep 0.3) | with_timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -status \
+        -CAfile "$CERTS/ca.pem" >"$TMP/$1.cli" 2>&1
+}
+
+if srv_up srv "${rsa_id[@]}" -CAfile "$CERTS/ca.pem" -status_verbose \
+        -status_url "http://127.0.0.1:$OCSP_PORT/" -www; then
+    staple one
+    file_like "$TMP/one.cli" 'OCSP Response Status: successful' "-status_url: the client gets a stapled response"
+    file_like "$TMP/one.cli" 'Cert Status: good' "... saying the certificate is good"
+    file_like "$TMP/one.cli" "Serial Number: $serial" "... for our certificate"
+    staple two
+    file_like "$TMP/two.cli" 'Cert Status: good' "a second client gets the staple too"
+    is "$(count_lines "$TMP/responder.err" 'Received request')" 1 \
+        "the response was fetched once and reused (the responder saw one request)"
+    file_like "$TMP/srv.err" '^cert_status: callback called$' "-status_verbose: the callback is reported"
+    file_like "$TMP/srv.err" "^cert_status: default URL: http://127\.0\.0\.1:$OCSP_PORT/" \
+        "-status_verbose: the responder URL is reported"
+    file_like "$TMP/srv.err" '^cert_status: ocsp response sent:' "-status_verbose: the response is printed"
+    (sleep 0.3) | with_timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -CAfile "$CERTS/ca.pem" \
+        >"$TMP/nostatus.cli" 2>&1
+    file_unlike "$TMP/nostatus.cli" 'OCSP Response Status' "a client that does not ask gets no staple"
+    stop_bg srv
+else
+    fail "-status_url server starts"; skip 7 "no server"
+fi
+
+# -status_file: a DER response saved from the responder
+with_timeout 10 openssl ocsp -issuer "$CERTS/ca.pem" -cert "$CERTS/rsa.pem" \
+    -url "http://127.0.0.1:$OCSP_PORT/" -CAfile "$CERTS/ca.pem" -respout "$TMP/resp.der" \
+    >/dev/null 2>&1
+if [[ -s $TMP/resp.der ]] && srv_up file "${rsa_id[@]}" -status_file "$TMP/resp.der" -www; then
+    staple fromfile
+    file_like "$TMP/fromfile.cli" 'Cert Status: good' "-status_file: the DER response is stapled"
+    stop_bg file
+else
+    fail "-status_file server starts"
+fi
+with_timeout 10 "${SERVER[@]}" -status_file "$TMP/index.txt" "${rsa_id[@]}" </dev/null \
+    >/dev/null 2>"$TMP/badfile.err"
+is "$?" 1 "-status_file with something that is not DER OCSP: exit 1"
+file_like "$TMP/badfile.err" 'status_file' "... naming the option"
+
+# a dead responder: handshakes go on without a staple, and promptly after the first
+stop_bg responder
+if srv_up dead "${rsa_id[@]}" -CAfile "$CERTS/ca.pem" -status_url "http://127.0.0.1:$OCSP_PORT/" -status_timeout 2 -www; then
+    staple dead1
+    file_like "$TMP/dead1.cli" 'OCSP response: no response sent' "dead responder: no staple, but the handshake succeeds"
+    start=$(date +%s.%N)
+    staple dead2
+    secs=$(echo "$(date +%s.%N) - $start" | bc)
+    ok "$(echo "$secs < 1.5" | bc | grep -q 1; echo $?)" \
+        "dead responder: the next handshake does not wait for it again (${secs} s)"
+    file_like "$TMP/dead.err" 'OCSP: no response' "dead responder: a warning on stderr"
+    stop_bg dead
+else
+    fail "dead-responder server starts"; skip 2 "no server"
+fi
+done_testing

@@ -112,6 +112,11 @@ static int on_npn_offer(SSL *ssl, unsigned char **out, unsigned char *outlen,
         }
         BIO_puts(bout, "\n");
     }
+    if (*cfg->common.nextprotoneg == '\0') {
+        /* the manual's empty list: offer NPN only to see the server's list, then leave */
+        err_msg("-nextprotoneg with an empty list: disconnecting after the server's offer");
+        return SSL_TLSEXT_ERR_ALERT_FATAL;
+    }
     unsigned int ourlen = 0;
     unsigned char *ours = client_protos_wire(cfg->common.nextprotoneg, &ourlen);
     if (ours == NULL)
@@ -163,6 +168,11 @@ static int on_servername(SSL *ssl, int *al, void *arg)
 
 static int apply_alpn(SSL_CTX *ctx, const char *list)
 {
+    if (*list == '\0') {
+        /* RFC 7301 has no empty ALPN list to offer: the extension is left out */
+        err_warn("-alpn with an empty list: ALPN cannot be offered empty, none is sent");
+        return 0;
+    }
     unsigned int len = 0;
     unsigned char *wire = client_protos_wire(list, &len);
     if (wire == NULL) {
@@ -181,8 +191,8 @@ static int apply_alpn(SSL_CTX *ctx, const char *list)
 static int apply_npn(SSL_CTX *ctx, const char *list)
 {
     unsigned int len = 0;
-    unsigned char *wire = client_protos_wire(list, &len);
-    if (wire == NULL) {
+    unsigned char *wire = *list == '\0' ? NULL : client_protos_wire(list, &len);
+    if (wire == NULL && *list != '\0') {
         err_msg("-nextprotoneg: bad protocol list \"%s\"", list);
         return -1;
     }

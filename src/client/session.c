@@ -195,11 +195,9 @@ static void nbio_chatter(const struct client_config *cfg, SSL *ssl, int e, int f
     (void)BIO_flush(out);
 }
 
-/* Drives the handshake, waiting as the socket or -handshake_timeout needs. Returns 1 on
- * success, else the failing return of SSL_connect (-2: timed out). */
-static int do_handshake(const struct client_config *cfg, SSL *ssl, int fd)
+/* SSL_connect until it is done, fails or the deadline passes (see do_handshake). */
+static int handshake_steps(const struct client_config *cfg, SSL *ssl, int fd, time_t deadline)
 {
-    time_t deadline = cfg->handshake_timeout > 0 ? time(NULL) + cfg->handshake_timeout : 0;
     for (int waits = 0;; waits++) {
         ERR_clear_error();
         errno = 0;
@@ -217,6 +215,21 @@ static int do_handshake(const struct client_config *cfg, SSL *ssl, int fd)
         if (wait_for(ssl, fd, e, deadline) < 0)
             return -2;
     }
+}
+
+/* Drives the handshake, waiting as the socket or -handshake_timeout needs (deadline: when
+ * STARTTLS and the handshake must be over, 0 for never). Returns 1 on success, else the
+ * failing return of SSL_connect (-2: timed out). */
+static int do_handshake(const struct client_config *cfg, SSL *ssl, int fd, time_t deadline)
+{
+    /* a deadline needs a socket that cannot block SSL_connect; blocking again after */
+    int unblock = deadline != 0 && !cfg->common.nbio && !SSL_is_dtls(ssl);
+    if (unblock)
+        net_set_nonblock(fd, 1);
+    int rc = handshake_steps(cfg, ssl, fd, deadline);
+    if (unblock)
+        net_set_nonblock(fd, 0);
+    return rc;
 }
 
 static void handshake_failed(const struct client_config *cfg, SSL *ssl, int rc)
@@ -355,10 +368,12 @@ static enum conn_result one_connection(const struct client_config *cfg, SSL_CTX 
         return CONN_FAILED;
     if ((fd = open_transport(cfg, ssl)) < 0)
         goto done;
+    /* one bound for STARTTLS and the handshake together */
+    time_t hs_deadline = cfg->handshake_timeout > 0 ? time(NULL) + cfg->handshake_timeout : 0;
     if (before_handshake(cfg, ssl, fd) < 0 || send_early_data(cfg, ssl, fd) < 0)
         goto shut;
     client_obs_begin(ssl);
-    int rc = do_handshake(cfg, ssl, fd);
+    int rc = do_handshake(cfg, ssl, fd, hs_deadline);
     client_obs_end(ssl, TIMING_HANDSHAKE, 0, NULL);
     if (rc != 1) {
         client_obs_handshake_failed(conn.obs, cfg, ssl, rc);

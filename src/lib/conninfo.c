@@ -408,7 +408,9 @@ static void json_partial_tls(struct json *j, SSL *ssl)
     };
     for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
         json_null(j, members[i]);
-    int got_cert = ssl != NULL && SSL_get0_peer_certificate(ssl) != NULL;
+    /* a failed verification leaves the chain but no peer certificate */
+    int got_cert = ssl != NULL && (SSL_get0_peer_certificate(ssl) != NULL ||
+                                   sk_X509_num(SSL_get_peer_cert_chain(ssl)) > 0);
     if (got_cert)
         json_verification(j, "verification", ssl);
     else

@@ -81,40 +81,48 @@ static int server_ctx_apply_dh(SSL_CTX *ctx, const struct server_config *cfg, in
     return 0;
 }
 
-/* Finds protocol p (length len) in a comma-separated list. */
-static int list_has(const char *list, const unsigned char *p, size_t len)
+/* "h2, http/1.1" from the wire format, for the message openssl prints. */
+static void alpn_list(const unsigned char *in, unsigned int inlen, char *buf, size_t len)
 {
-    while (*list != '\0') {
-        size_t n = strcspn(list, ",");
-        if (n == len && memcmp(list, p, len) == 0)
-            return 1;
-        list += n;
-        if (*list == ',')
-            list++;
+    size_t used = 0;
+    buf[0] = '\0';
+    for (unsigned int i = 0; i < inlen && i + 1u + in[i] <= inlen; i += 1u + in[i]) {
+        int n = snprintf(buf + used, len - used, "%s%.*s", used ? ", " : "", (int)in[i],
+                         (const char *)in + i + 1);
+        if (n < 0 || (size_t)n >= len - used)
+            return;
+        used += (size_t)n;
     }
-    return 0;
 }
 
-/* ALPN: pick the first of our protocols that the client offers. */
+/* ALPN: the first of our protocols (our order of preference) that the client offers; none
+ * in common is a fatal no_application_protocol alert, as RFC 7301 and openssl have it. */
 static int select_alpn(SSL *ssl, const unsigned char **out, unsigned char *outlen,
                        const unsigned char *in, unsigned int inlen, void *arg)
 {
     const struct server_config *cfg = arg;
     (void)ssl;
+    if (!cfg->common.quiet) {
+        char offered[1024];
+        alpn_list(in, inlen, offered, sizeof(offered));
+        server_outf(cfg->srv, "ALPN protocols advertised by the client: %s\n", offered);
+    }
     for (const char *p = cfg->common.alpn; *p != '\0';) {
         size_t len = strcspn(p, ",");
-        for (unsigned int i = 0; i < inlen; i += 1u + in[i]) {
-            if (in[i] == len && i + 1 + len <= inlen && memcmp(in + i + 1, p, len) == 0) {
-                *out = in + i + 1;
-                *outlen = in[i];
-                return SSL_TLSEXT_ERR_OK;
-            }
+        for (unsigned int i = 0; i < inlen && i + 1u + in[i] <= inlen; i += 1u + in[i]) {
+            if (in[i] != len || memcmp(in + i + 1, p, len) != 0)
+                continue;
+            *out = in + i + 1;
+            *outlen = in[i];
+            if (!cfg->common.quiet)
+                server_outf(cfg->srv, "ALPN protocols selected: %.*s\n", (int)len, p);
+            return SSL_TLSEXT_ERR_OK;
         }
         p += len;
         if (*p == ',')
             p++;
     }
-    return SSL_TLSEXT_ERR_NOACK;
+    return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
 
 /* NPN: the protocols we advertise, in wire format, made once. */
@@ -163,7 +171,6 @@ static int server_ctx_apply_protocols(SSL_CTX *ctx, struct server_config *cfg)
         err_ssl("-use_srtp: bad profile list \"%s\"", cfg->common.use_srtp);
         return -1;
     }
-    (void)list_has;
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "lib/tlsopts.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -30,6 +31,9 @@ static int set_verify(void *cfg, const struct opt_def *def, const struct opt_val
     struct server_config *s = cfg;
     s->common.verify_depth = (int)val->num;
     s->verify_mode = SSL_VERIFY_PEER | SSL_VERIFY_CLIENT_ONCE | (int)def->aux;
+    /* openssl says so while parsing; scripts comparing the two see the same stderr */
+    fprintf(stderr, "verify depth is %d%s\n", s->common.verify_depth,
+            def->aux ? ", must return a certificate" : "");
     return 0;
 }
 

@@ -149,25 +149,21 @@ static void print_client_cert(BIO *out, SSL *ssl, const struct print_opts *po)
     BIO_puts(out, "\n");
 }
 
+/* NPN's outcome (ALPN's was printed when it was chosen, as openssl does). */
 static void print_protocols(BIO *out, SSL *ssl)
 {
+#ifndef OPENSSL_NO_NEXTPROTONEG
     const unsigned char *proto = NULL;
     unsigned int len = 0;
-#ifndef OPENSSL_NO_NEXTPROTONEG
     SSL_get0_next_proto_negotiated(ssl, &proto, &len);
     if (proto != NULL) {
         BIO_puts(out, "NEXTPROTO is ");
         BIO_write(out, proto, (int)len);
         BIO_puts(out, "\n");
     }
+#else
+    (void)out, (void)ssl;
 #endif
-    proto = NULL;
-    SSL_get0_alpn_selected(ssl, &proto, &len);
-    if (len > 0) {
-        BIO_puts(out, "ALPN is ");
-        BIO_write(out, proto, (int)len);
-        BIO_puts(out, "\n");
-    }
 }
 
 void server_print_report(BIO *out, SSL *ssl, const struct print_opts *po)

@@ -41,6 +41,13 @@ const char *err_queue_reason(char *buf, size_t len)
         snprintf(buf, len, "%s", errno ? strerror(errno) : "unknown error");
         return buf;
     }
+    /* A failed fopen() and the like end in a wrapper that only says "system lib"; the errno
+     * it is about sits at the root of the queue, and is the cause worth naming. */
+    unsigned long root = ERR_peek_error();
+    if (ERR_SYSTEM_ERROR(e) || (ERR_GET_REASON(e) == ERR_R_SYS_LIB && ERR_SYSTEM_ERROR(root))) {
+        snprintf(buf, len, "%s", strerror(ERR_GET_REASON(ERR_SYSTEM_ERROR(e) ? e : root)));
+        return buf;
+    }
     const char *reason = ERR_reason_error_string(e);
     if (reason == NULL)
         reason = "unknown reason";

@@ -109,8 +109,7 @@ static int pass_cb(char *buf, int size, int rwflag, void *u)
     return (int)n;
 }
 
-/* Checks a plain path exists and is a readable file, for a clear message before the store's. */
-static int check_file(const char *path, const char *what)
+int load_check_file(const char *path, const char *what)
 {
     struct stat st;
     if (strstr(path, "://") != NULL || strncmp(path, "file:", 5) == 0)
@@ -140,7 +139,7 @@ struct loaded {
 static int store_load(const char *path, const char *pass, int want, const char *what,
                       struct loaded *out)
 {
-    if (check_file(path, what) < 0)
+    if (load_check_file(path, what) < 0)
         return -1;
     int ret = -1;
     UI_METHOD *ui = UI_UTIL_wrap_read_pem_callback(pass_cb, 0);

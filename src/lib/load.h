@@ -13,6 +13,11 @@ char *load_password(const char *src, int *failed);
 /* Wipes and frees a pass phrase. */
 void load_password_free(char *pass);
 
+/* Checks that a plain path (not a URI) exists, is not a directory and can be read, for a clear
+ * message before a library's vaguer one. Returns 0, or -1 after reporting
+ * "cannot load WHAT from "PATH": CAUSE". The loaders below call it themselves. */
+int load_check_file(const char *path, const char *what);
+
 /* The first certificate at path. NULL on failure (reported, with what in the message,
  * e.g. "certificate"). */
 X509 *load_cert(const char *path, const char *pass, const char *what);

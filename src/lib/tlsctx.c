@@ -6,8 +6,10 @@
 #include "lib/print.h"
 #include "lib/trace.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <openssl/conf.h>
 #include <openssl/err.h>
 #include <openssl/provider.h>
@@ -121,8 +123,28 @@ done:
     return ret;
 }
 
+/* X509_STORE says little about a path that is missing or of the wrong kind (a -CApath that
+ * does not exist is even taken silently): name the path and what is wrong with it. */
+static int trust_path_ok(const char *path, int want_dir, const char *what)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        err_msg("cannot use %s \"%s\": %s", what, path, strerror(errno));
+        return 0;
+    }
+    if (!want_dir != !S_ISDIR(st.st_mode)) {
+        err_msg("cannot use %s \"%s\": it is %s directory", what, path, want_dir ? "not a" : "a");
+        return 0;
+    }
+    return 1;
+}
+
 int tls_load_trust(const struct tls_common *c, X509_STORE *store)
 {
+    if (c->CAfile != NULL && !trust_path_ok(c->CAfile, 0, "CA file"))
+        return -1;
+    if (c->CApath != NULL && !trust_path_ok(c->CApath, 1, "CA directory"))
+        return -1;
     if (c->CAfile != NULL && !X509_STORE_load_file(store, c->CAfile)) {
         err_ssl("cannot load CA file \"%s\"", c->CAfile);
         return -1;

@@ -3,6 +3,7 @@
  * context. Everything here runs once, at start-up. */
 #include "server/server.h"
 #include "lib/err.h"
+#include "lib/load.h"
 #include "lib/tlsctx.h"
 
 #include <stdio.h>
@@ -59,6 +60,8 @@ static int server_ctx_apply_dh(SSL_CTX *ctx, const struct server_config *cfg, in
     if (cfg->no_dhe)
         return 0;
     const char *file = cfg->dhparam ? cfg->dhparam : cfg->common.id.cert;
+    if (cfg->dhparam != NULL && load_check_file(cfg->dhparam, "DH parameters") < 0)
+        return -1;
     EVP_PKEY *dh = file != NULL ? read_dh(file) : NULL;
     if (dh == NULL && cfg->dhparam != NULL) {
         err_msg("cannot read DH parameters from \"%s\"", cfg->dhparam);

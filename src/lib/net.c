@@ -43,9 +43,23 @@ int net_split(const char *text, const char *defhost, const char *defport, char *
     return 0;
 }
 
+/* getaddrinfo() takes a number above 65535 and quietly wraps it ("99999" is port 34463), so a
+ * numeric port is checked here. Service names are left to getaddrinfo(). Returns 0 or -1. */
+static int check_port(const char *port, char *err, size_t errlen)
+{
+    if (port == NULL || *port == '\0' || port[strspn(port, "0123456789")] != '\0')
+        return 0;
+    if (strlen(port) <= 5 && strtol(port, NULL, 10) <= 65535)
+        return 0;
+    snprintf(err, errlen, "invalid port \"%s\": a port is a number from 0 to 65535", port);
+    return -1;
+}
+
 static int resolve(const char *host, const char *port, int family, int passive,
                    struct addrinfo **res, char *err, size_t errlen)
 {
+    if (check_port(port, err, errlen) < 0)
+        return -1;
     struct addrinfo hints;
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = family;
@@ -217,6 +231,10 @@ static int resolve_until(const char *host, const char *port, int family,
                          const struct timespec *deadline, struct addrinfo **res,
                          struct net_connect_info *info, char *err, size_t errlen)
 {
+    if (check_port(port, err, errlen) < 0) {
+        info->failure = NET_FAIL_RESOLVE;
+        return -1;
+    }
     struct addrinfo hints;
     memset(&hints, 0, sizeof(hints));
     hints.ai_family = family;

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -403,6 +404,12 @@ int client_config_finish(struct client_config *cfg)
         err_msg("%s", why);
         return -1;
     }
+    /* A malformed target is reported here, once, rather than by every later step needing it. */
+    char *host = NULL, *port = NULL;
+    if (client_target(cfg, &host, &port) < 0)
+        return -1;
+    free(host);
+    free(port);
     return 0;
 }
 

@@ -289,6 +289,11 @@ int server_config_finish(struct server_config *cfg, int argc, char **argv)
         err_msg("Can't use -unix with -accept or -port");
         return -1;
     }
+    if (cfg->common.min_version == TLS1_3_VERSION && cfg->common.nextprotoneg != NULL) {
+        err_msg("Cannot supply -nextprotoneg with TLSv1.3");
+        err_msg("Use -help for summary.");
+        return -1;
+    }
     if (cfg->early_data && cfg->mode != MODE_INTERACTIVE) {
         err_msg("Can't use -early_data in combination with -www, -WWW, -HTTP, or -rev");
         return -1;

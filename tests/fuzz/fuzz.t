@@ -30,20 +30,23 @@ else
     diag_file "$TMP/build.log" "make fuzz-build"
 fi
 
-# Targets run FUZZ_JOBS at a time; results are reported in order.
+# An out-of-date binary (its build failed) would test old code: report it instead of running
+# it. Checked once, right after the build, so that sources edited while the targets run (in a
+# shared working tree) do not count.
 declare -A pid=()
 for t in "${targets[@]}"; do
-    # an out-of-date binary would test old code: report it instead of running it
-    if ! make -s -q "build-fuzz/fuzz_$t" 2>/dev/null; then
-        pid[$t]=stale
-        continue
-    fi
+    make -s -q "build-fuzz/fuzz_$t" 2>/dev/null || pid[$t]=stale
+done
+
+# Targets run FUZZ_JOBS at a time; results are reported in order.
+for t in "${targets[@]}"; do
+    [[ ${pid[$t]:-} == stale ]] && continue
     while (($(jobs -rp | wc -l) >= jobs)); do wait -n; done
     with_timeout $((seconds + 40)) tests/fuzz/run.sh "$seconds" "$t" >"$TMP/$t.out" 2>&1 &
     pid[$t]=$!
 done
 for t in "${targets[@]}"; do
-    if [[ ${pid[$t]} == stale ]]; then
+    if [[ ${pid[$t]:-} == stale ]]; then
         fail "fuzz_$t: built (see the make fuzz-build failure)"
         continue
     fi

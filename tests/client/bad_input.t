@@ -5,9 +5,11 @@
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/lib_client.sh"
 
-# refused DESC REGEX ARGS...: exit 1, and stderr matches REGEX.
+# refused DESC REGEX ARGS...: exit 1, and stderr matches REGEX. (openssl's own client, when
+# the suite is checked against it, words many of these differently or not at all.)
 refused() {
     local desc=$1 re=$2; shift 2
+    client_is_openssl && TODO="openssl words or treats this differently"
     with_timeout 10 "${CLIENT[@]}" "$@" < /dev/null > "$TMP/r.out" 2> "$TMP/r.err"
     local rc=$?
     if [[ $rc == 1 ]] && grep -Eq -- "$re" "$TMP/r.err"; then
@@ -17,6 +19,7 @@ refused() {
         diag "exit status $rc"
         diag_file "$TMP/r.err" "stderr"
     fi
+    TODO=
 }
 
 # nothing listens here: a refusal must come before any connection attempt

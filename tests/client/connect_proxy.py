@@ -6,7 +6,8 @@ usage: connect_proxy.py LISTEN_HOST PORT LOGFILE [USER:PASS]
 Accepts CONNECT host:port (IPv6 literals in brackets), checks Basic credentials
 when USER:PASS is given (407 otherwise), connects to the target and relays bytes
 both ways. Each request line, and whether its credentials were accepted, goes to
-LOGFILE, so a test can see what the client asked for. Runs until killed; every
+LOGFILE, after the client's address (FROM ADDR), so a test can see what the client asked
+for and where from. Runs until killed; every
 relay is bounded by a 30 s idle timeout.
 """
 import base64
@@ -56,7 +57,8 @@ def split_target(target):
     return host, int(port)
 
 
-def handle(conn, logfile, creds):
+def handle(conn, peer, logfile, creds):
+    log(logfile, "FROM %s" % peer[0])
     conn.settimeout(30)
     head = read_head(conn)
     if head is None:
@@ -107,8 +109,8 @@ def main():
     srv.bind((host, port))
     srv.listen(16)
     while True:
-        conn, _ = srv.accept()
-        threading.Thread(target=handle, args=(conn, logfile, creds), daemon=True).start()
+        conn, peer = srv.accept()
+        threading.Thread(target=handle, args=(conn, peer, logfile, creds), daemon=True).start()
 
 
 if __name__ == "__main__":

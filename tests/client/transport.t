@@ -28,6 +28,11 @@ file_like "$TMP/proxy.log" "^REQUEST CONNECT 127\.0\.0\.1:$port HTTP/1\.0$" \
     "-proxy: CONNECT names the target"
 side_by_side proxied -connect "127.0.0.1:$port" -proxy "127.0.0.1:$pport" -tls1_2
 same_output proxied out "-proxy: same report as openssl's (byte counts included)"
+# -bind: the connection (here, to the proxy) leaves from the address asked for
+with_timeout 10 "${CLIENT[@]}" -connect "127.0.0.1:$port" -proxy "127.0.0.1:$pport" \
+    -bind 127.0.0.2:0 < /dev/null > "$TMP/b.out" 2>&1
+file_like "$TMP/b.out" '^New, TLSv1\.3' "-bind 127.0.0.2: handshake"
+file_like "$TMP/proxy.log" '^FROM 127\.0\.0\.2$' "-bind 127.0.0.2: the connection comes from it"
 stop_bg proxy
 
 # -proxy with Basic credentials

@@ -113,8 +113,11 @@ static int read_step(struct loop *l)
     switch (SSL_get_error(l->ssl, k)) {
     case SSL_ERROR_NONE:
         client_obs_data_in(l->ssl, (size_t)k);
-        fwrite(buf, 1, (size_t)k, stdout);
-        fflush(stdout);
+        if (fwrite(buf, 1, (size_t)k, stdout) != (size_t)k || fflush(stdout) != 0) {
+            /* nobody reads our output any more (e.g. "| head"): end as openssl does */
+            l->status = 0;
+            return 0;
+        }
         return 1;
     case SSL_ERROR_WANT_READ:
         chatter(l, "read R BLOCK\n");

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# s_server's ClientHello analysis against fingerprints computed independently: each client
+# (openssl s_client, gnutls-cli, curl) first says hello to tests/chello/ja.py, which records
+# the raw ClientHello and computes JA3 and JA4 itself; then the same client, with the same
+# arguments, says hello to our s_server, whose -json, verbose, -brief and -www outputs must
+# carry the same fingerprints.
+source "$(dirname "$0")/../lib.sh"
+source "$TESTS_DIR/json/helpers.sh"
+
+server_is_openssl && skip_all "the ClientHello analysis is ours"
+command -v python3 >/dev/null || skip_all "python3 is missing"
+
+# hello_cmd NAME PORT: the client command, as an array in CMD.
+hello_cmd() {
+    case $1 in
+        openssl) CMD=(openssl s_client -connect "localhost:$2" -servername localhost
+                      -alpn "h2,http/1.1") ;;
+        gnutls) CMD=(gnutls-cli --insecure -p "$2" localhost) ;;
+        curl) CMD=(curl -sk --max-time 5 "https://localhost:$2/" -o /dev/null) ;;
+    esac
+}
+
+# expect NAME: the independent fingerprints of NAME's hello into $TMP/NAME.want.
+expect() {
+    local name=$1 port
+    port=$(free_port) || bail_out "no free port"
+    start_bg "ja_$name" python3 "$TESTS_DIR/chello/ja.py" listen "$port" "$TMP/$name.hello"
+    wait_file_like "$TMP/ja_$name.out" READY 10 || { diag_file "$TMP/ja_$name.err"; return 1; }
+    hello_cmd "$name" "$port"
+    with_timeout 10 "${CMD[@]}" < /dev/null > /dev/null 2>&1
+    wait_exit "ja_$name" 10
+    python3 "$TESTS_DIR/chello/ja.py" print "$TMP/$name.hello" > "$TMP/$name.want"
+}
+
+want() { sed -n "s/^$2: //p" "$TMP/$1.want"; }
+
+sport=$(free_port) || bail_out "no free port"
+start_server jsrv "$sport" "${SERVER[@]}" -accept "127.0.0.1:$sport" -cert "$CERTS/rsa.pem" \
+    -key "$CERTS/rsa.key" -www -json || bail_out "s_server -json -www did not start"
+
+for name in openssl gnutls curl; do
+    if [[ $name == gnutls ]] && ! command -v gnutls-cli >/dev/null; then skip 6 "no gnutls-cli"; continue; fi
+    if ! expect "$name" || [[ ! -s $TMP/$name.want ]]; then
+        fail "$name: ja.py recorded a hello"; skip 5 "no independent fingerprint"; continue
+    fi
+    pass "$name: ja.py recorded a hello and fingerprinted it"
+    before=$(wc -l < "$TMP/jsrv.out")
+    hello_cmd "$name" "$sport"
+    with_timeout 10 "${CMD[@]}" < /dev/null > /dev/null 2>&1
+    for ((i = 0; i < 50; i++)); do
+        (( $(wc -l < "$TMP/jsrv.out") > before )) && break
+        sleep 0.1
+    done
+    tail -n +$((before + 1)) "$TMP/jsrv.out" | head -n 1 > "$TMP/$name.json"
+    schema_ok "$TMP/$name.json" "$name: s_server's line is valid against the schema"
+    jq_is "$TMP/$name.json" .client_hello.ja4 "$(want "$name" JA4)" "$name: JA4 agrees"
+    jq_is "$TMP/$name.json" .client_hello.ja4_r "$(want "$name" JA4_r)" "$name: JA4_r agrees"
+    jq_is "$TMP/$name.json" .client_hello.ja3 "$(want "$name" JA3)" "$name: JA3 string agrees"
+    jq_is "$TMP/$name.json" .client_hello.ja3_hash "$(want "$name" 'JA3 hash')" \
+        "$name: JA3 hash agrees"
+done
+stop_bg jsrv
+
+# GREASE and names in the JSON: curl's suites are all known to the library
+jq_is "$TMP/curl.json" '[.client_hello.cipher_suites[] | select(.name == null)] | length' 0 \
+    "curl: every offered suite named"
+jq_is "$TMP/openssl.json" '.client_hello.alpn | join(",")' "h2,http/1.1" "openssl: ALPN offer"
+
+# the verbose report, -brief and the -www page carry it too (openssl's hello)
+vport=$(free_port) || bail_out "no free port"
+start_server vsrv "$vport" "${SERVER[@]}" -accept "127.0.0.1:$vport" -cert "$CERTS/rsa.pem" \
+    -key "$CERTS/rsa.key" || bail_out "s_server did not start"
+hello_cmd openssl "$vport"
+echo hello | with_timeout 10 "${CMD[@]}" > /dev/null 2>&1
+wait_file_like "$TMP/vsrv.out" '^JA4_r: ' 5
+file_like "$TMP/vsrv.out" "^JA4: $(want openssl JA4)\$" "verbose report: JA4"
+file_like "$TMP/vsrv.out" "^JA3 hash: $(want openssl 'JA3 hash')\$" "verbose report: JA3 hash"
+file_like "$TMP/vsrv.out" '^    Cipher suites \([0-9]+\):$' "verbose report: the offered suites"
+file_like "$TMP/vsrv.out" '^        0x1302 TLS_AES_256_GCM_SHA384$' "verbose report: a suite by name"
+file_like "$TMP/vsrv.out" '^    Server name: localhost$' "verbose report: SNI"
+stop_bg vsrv
+
+bport=$(free_port) || bail_out "no free port"
+start_server bsrv "$bport" "${SERVER[@]}" -accept "127.0.0.1:$bport" -cert "$CERTS/rsa.pem" \
+    -key "$CERTS/rsa.key" -brief || bail_out "s_server -brief did not start"
+hello_cmd openssl "$bport"
+echo hello | with_timeout 10 "${CMD[@]}" > /dev/null 2>&1
+wait_file_like "$TMP/bsrv.err" '^Client Hello JA4: ' 5
+file_like "$TMP/bsrv.err" "^Client Hello JA4: $(want openssl JA4)\$" "-brief: one JA4 line"
+stop_bg bsrv
+
+wport=$(free_port) || bail_out "no free port"
+start_server wsrv "$wport" "${SERVER[@]}" -accept "127.0.0.1:$wport" -cert "$CERTS/rsa.pem" \
+    -key "$CERTS/rsa.key" -www || bail_out "s_server -www did not start"
+printf 'GET / HTTP/1.0\r\n\r\n' | with_timeout 10 openssl s_client -quiet -ign_eof \
+    -connect "127.0.0.1:$wport" -alpn '<b>&x,h2' > "$TMP/page.html" 2> /dev/null
+file_like "$TMP/page.html" '^JA4: t13i' "-www page: JA4"
+file_like "$TMP/page.html" 'ALPN: &lt;b&gt;&amp;x, h2' "-www page: the client's ALPN escaped"
+file_unlike "$TMP/page.html" '<b>&x' "-www page: nothing of the client's unescaped"
+stop_bg wsrv
+done_testing

@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 
 /* What an epoll event points at: each source starts with one of these. */
-enum ev_kind { EV_LISTENER, EV_WAKE, EV_STDIN, EV_CONN };
+enum ev_kind { EV_LISTENER, EV_WAKE, EV_STDIN, EV_SIGNAL, EV_CONN };
 struct ev_source {
     enum ev_kind kind;
 };
@@ -53,7 +53,7 @@ struct worker {
     int index;
     pthread_t thread;
     int epfd;
-    struct ev_source listener_src, wake_src, stdin_src;
+    struct ev_source listener_src, wake_src, stdin_src, signal_src;
     int lfd;            /* listening socket (may be workers[0]'s when shared), or -1 */
     int owns_listener;  /* lfd is this worker's to close */
     int listening;      /* lfd is in the epoll set */
@@ -61,6 +61,7 @@ struct worker {
     int closing_all;    /* STOP_NOW was acted on */
     int started;        /* runs in a thread of its own */
     int wakefd;         /* eventfd: server_stop() writes, the loop reads */
+    int sigfd;          /* signalfd for SIGINT/SIGTERM (worker 0), or -1 */
     int owns_stdin;     /* worker 0: stdin feeds one of its connections */
     int stdin_polled;   /* stdin is in the epoll set */
     int stdin_pollable; /* epoll takes stdin (a regular file does not: then it is always ready) */

@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -266,7 +268,23 @@ static int prepare_state(struct server *srv)
     return 0;
 }
 
-static int start_workers(struct server *srv, int lfd)
+/* SIGINT and SIGTERM end the server like 'Q' (connections closed, everything freed, the
+ * summary printed) instead of killing it mid-write: they are blocked in every thread (the
+ * workers inherit the mask) and read from a signalfd by worker 0. Returns the signalfd, or
+ * -1 (the signals then keep their default action). */
+static int catch_signals(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+    if (fd >= 0)
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+    return fd;
+}
+
+static int start_workers(struct server *srv, int lfd, int sigfd)
 {
     srv->workers = calloc((size_t)srv->nworkers, sizeof(*srv->workers));
     if (srv->workers == NULL) {
@@ -296,6 +314,8 @@ static int start_workers(struct server *srv, int lfd)
             return -1;
         }
     }
+    if (sigfd >= 0 && worker_watch_signals(srv->workers[0], sigfd) < 0)
+        return -1;
     for (int i = 1; i < srv->nworkers; i++)
         if (worker_start(srv->workers[i]) < 0)
             return -1;
@@ -339,7 +359,7 @@ int server_run(struct server_config *cfg, SSL_CTX *ctx, SSL_CTX *sni_ctx)
     srv.sni_ctx = sni_ctx;
     srv.po = server_print_opts(cfg);
     cfg->srv = &srv;
-    int status = 1, port_zero = 0;
+    int status = 1, port_zero = 0, sigfd = -1;
     plan_workers(&srv);
     if (prepare_pages(&srv) < 0 || prepare_state(&srv) < 0)
         goto done;
@@ -349,12 +369,15 @@ int server_run(struct server_config *cfg, SSL_CTX *ctx, SSL_CTX *sni_ctx)
     if (lfd < 0)
         goto done;
     announce(cfg, lfd, port_zero);
-    if (start_workers(&srv, lfd) < 0)
+    sigfd = catch_signals();
+    if (start_workers(&srv, lfd, sigfd) < 0)
         goto done;
     worker_loop(srv.workers[0]);
     status = 0;
 done:
     server_cleanup(&srv, status != 0);
+    if (sigfd >= 0)
+        close(sigfd);
     if (status == 0 && !cfg->common.quiet) {
         BIO *mem = BIO_new(BIO_s_mem());
         if (mem != NULL) {

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -303,6 +304,28 @@ static void run_ready(struct worker *w)
     }
 }
 
+/* SIGINT or SIGTERM: the server ends as after 'Q', connections closed politely. */
+static void signal_drain(struct worker *w)
+{
+    struct signalfd_siginfo si;
+    int got = 0;
+    while (read(w->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+        got = 1;
+    if (got)
+        server_stop(w->srv, STOP_NOW);
+}
+
+int worker_watch_signals(struct worker *w, int sigfd)
+{
+    struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &w->signal_src};
+    if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, sigfd, &ev) < 0) {
+        err_msg("cannot watch for signals: %s", strerror(errno));
+        return -1;
+    }
+    w->sigfd = sigfd;
+    return 0;
+}
+
 static void wake_drain(struct worker *w)
 {
     uint64_t v;
@@ -329,6 +352,7 @@ void worker_loop(struct worker *w)
             switch (src->kind) {
             case EV_LISTENER: accept_clients(w); break;
             case EV_WAKE: wake_drain(w); break;
+            case EV_SIGNAL: signal_drain(w); break;
             case EV_STDIN: stdin_ready = 1; break;
             case EV_CONN: conn_event((struct conn *)src, evs[i].events); break;
             }
@@ -363,6 +387,8 @@ struct worker *worker_new(struct server *srv, int index, int lfd, int owns_liste
     w->listener_src.kind = EV_LISTENER;
     w->wake_src.kind = EV_WAKE;
     w->stdin_src.kind = EV_STDIN;
+    w->signal_src.kind = EV_SIGNAL;
+    w->sigfd = -1;
     w->owns_stdin = index == 0;
     w->stdin_pollable = 1;
     w->wakefd = -1;

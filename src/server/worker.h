@@ -10,6 +10,9 @@ struct worker;
 /* A worker of srv listening on lfd (closed by the worker when owns_listener; a shared socket
  * is closed by its owner). Worker 0 also serves stdin. NULL on failure (reported). */
 struct worker *worker_new(struct server *srv, int index, int lfd, int owns_listener);
+/* Makes the worker watch sigfd (a signalfd): a signal there stops the server politely. The
+ * caller keeps ownership of sigfd. Returns 0 or -1 (reported). */
+int worker_watch_signals(struct worker *w, int sigfd);
 /* Runs the worker's loop in a new thread. Returns 0 or -1 (reported). */
 int worker_start(struct worker *w);
 /* Runs the worker's loop in the calling thread until the server stops and its connections

@@ -164,4 +164,5 @@ if command -v gnutls-cli >/dev/null; then
 else
     skip 4 "gnutls-cli not installed"
 fi
+no_sanitizer_reports
 done_testing

@@ -121,4 +121,5 @@ if srv_up nocache -www -workers 2 -no_cache "${rsa_id[@]}"; then
 else
     fail "-no_cache starts"
 fi
+no_sanitizer_reports
 done_testing

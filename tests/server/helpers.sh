@@ -28,3 +28,14 @@ status_of() { sed -n '1s/^HTTP\/1\.[01] \([0-9]*\).*/\1/p' <<< "$1" | tr -d '\r'
 
 # count_lines FILE REGEX: how many lines of FILE match.
 count_lines() { grep -Ec -- "$2" "$1" 2>/dev/null || true; }
+
+# no_sanitizer_reports: one test that no captured stderr of this file holds an AddressSanitizer,
+# LeakSanitizer or UBSan report (our server exits cleanly on SIGTERM, so stop_bg lets the leak
+# checker run). Call it after the servers are stopped, before done_testing.
+no_sanitizer_reports() {
+    local hits
+    hits=$(grep -lE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$TMP"/*.err 2>/dev/null)
+    is "$hits" "" "no sanitizer reports in the logs"
+    [[ -n $hits ]] && for f in $hits; do diag_file "$f"; done
+    return 0
+}

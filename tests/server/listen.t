@@ -107,4 +107,5 @@ if srv_up inflight -www -naccept 5 -workers 2 "${rsa_id[@]}"; then
 else
     fail "-naccept 5 -workers 2 starts"
 fi
+no_sanitizer_reports
 done_testing

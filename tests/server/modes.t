@@ -162,4 +162,5 @@ if srv_up quiet -quiet "${rsa_id[@]}"; then
 else
     fail "-quiet server starts"
 fi
+no_sanitizer_reports
 done_testing

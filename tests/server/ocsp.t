@@ -77,4 +77,5 @@ if srv_up dead "${rsa_id[@]}" -CAfile "$CERTS/ca.pem" -status_url "http://127.0.
 else
     fail "dead-responder server starts"; skip 2 "no server"
 fi
+no_sanitizer_reports
 done_testing

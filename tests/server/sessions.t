@@ -101,4 +101,5 @@ else
 fi
 with_timeout 10 "${SERVER[@]}" -www -early_data "${rsa_id[@]}" </dev/null >/dev/null 2>"$TMP/wwwed.err"
 is "$?" 1 "-early_data with -www: refused"
+no_sanitizer_reports
 done_testing

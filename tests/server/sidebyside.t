@@ -113,4 +113,5 @@ done
 sed -i '/^no client certificate available$/,/^<\/pre>/{/^no client certificate available$/!{/^<\/pre>/!d}}' \
     "$TMP/ours.page"
 compare "-www page" page
+no_sanitizer_reports
 done_testing

@@ -1,5 +1,6 @@
 /* config -> SSL_CTX. Each tls_ctx_apply_* step handles one group of options. */
 #include "lib/tlsctx.h"
+#include "lib/crldl.h"
 #include "lib/err.h"
 #include "lib/load.h"
 #include "lib/opt.h"
@@ -191,7 +192,7 @@ static int tls_ctx_apply_trust(SSL_CTX *ctx, const struct tls_common *c)
     if (tls_load_trust(c, store) < 0)
         return -1;
     if (c->crl_download)
-        err_warn("-crl_download: CRLs are not downloaded yet; use -CRL");
+        crldl_setup(SSL_CTX_get_cert_store(ctx));
     return 0;
 }
 

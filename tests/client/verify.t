@@ -64,4 +64,49 @@ file_like "$TMP/danejunk.err" 'bad TLSA mtype field' "DANE: the bad field is nam
 run danenodom "${target[@]}" -dane_tlsa_rrdata "3 1 1 $spki"
 is "$(cat "$TMP/danenodom.rc")" 1 "DANE: -dane_tlsa_rrdata without -dane_tlsa_domain fails"
 stop_bg srv
+
+# -crl_download: a server certificate whose CRL distribution point is served over HTTP
+# on loopback; its CRL is fetched when the trust store has none
+command -v python3 >/dev/null || { skip 4 "python3 not installed"; done_testing; }
+hport=$(free_port) || bail_out "no free port"
+mkdir -p "$TMP/crl/www"
+(
+    cd "$TMP/crl" || exit 1
+    export OPENSSL_CONF=/dev/null
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out cdp.key &&
+    printf '%s\n' 'basicConstraints=critical,CA:FALSE' 'extendedKeyUsage=serverAuth' \
+        'subjectAltName=DNS:localhost,IP:127.0.0.1' \
+        "crlDistributionPoints=URI:http://127.0.0.1:$hport/ca.crl" > cdp.ext &&
+    openssl req -new -key cdp.key -subj /O=s_tests/CN=localhost -out cdp.csr &&
+    openssl x509 -req -in cdp.csr -CA "$CERTS/ca.pem" -CAkey "$CERTS/ca.key" -set_serial 77 \
+        -days 10 -extfile cdp.ext -out cdp.pem &&
+    printf '[ca]\ndefault_ca=d\n[d]\ndatabase=%s/index.txt\ncrlnumber=%s/crlnumber\n' \
+        "$PWD" "$PWD" > ca.cnf && printf 'default_md=sha256\ndefault_crl_days=30\n' >> ca.cnf &&
+    : > index.txt && echo 01 > crlnumber &&
+    openssl ca -config ca.cnf -gencrl -cert "$CERTS/ca.pem" -keyfile "$CERTS/ca.key" \
+        -out ca.crl.pem && openssl crl -in ca.crl.pem -outform DER -out www/ca.crl
+) > "$TMP/crl.log" 2>&1 || { diag_file "$TMP/crl.log"; bail_out "cannot make the CRL test PKI"; }
+start_server www "$hport" python3 -m http.server "$hport" --bind 127.0.0.1 \
+    --directory "$TMP/crl/www" || bail_out "http.server does not start"
+port=$(free_port) || bail_out "no free port"
+start_server cdp "$port" openssl s_server -accept "127.0.0.1:$port" -cert "$TMP/crl/cdp.pem" \
+    -key "$TMP/crl/cdp.key" || bail_out "openssl s_server with the CDP certificate"
+crl=(-connect "127.0.0.1:$port" -CAfile "$CERTS/ca.pem" -crl_check -verify_return_error)
+run crldl "${crl[@]}" -crl_download
+is "$(cat "$TMP/crldl.rc")" 0 "-crl_download: CRL fetched, certificate good"
+wait_file_like "$TMP/www.err" 'GET /ca.crl' 5
+ok $? "-crl_download: the CRL was fetched from the distribution point"
+run nocrl "${crl[@]}"
+file_like "$TMP/nocrl.out" '^Verify return code: 3 \(unable to get certificate CRL\)$' \
+    "without -crl_download: no CRL, verification fails"
+( cd "$TMP/crl" && export OPENSSL_CONF=/dev/null &&
+  openssl ca -config ca.cnf -revoke cdp.pem -cert "$CERTS/ca.pem" -keyfile "$CERTS/ca.key" &&
+  openssl ca -config ca.cnf -gencrl -cert "$CERTS/ca.pem" -keyfile "$CERTS/ca.key" \
+      -out ca.crl.pem && openssl crl -in ca.crl.pem -outform DER -out www/ca.crl ) \
+    > "$TMP/revoke.log" 2>&1
+run revoked "${crl[@]}" -crl_download
+file_like "$TMP/revoked.out" '^Verify return code: 23 \(certificate revoked\)$' \
+    "-crl_download: a revoked certificate is refused"
+stop_bg cdp
+stop_bg www
 done_testing

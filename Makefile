@@ -5,6 +5,13 @@
 #   src/server/*.c -> s_server; tests/unit/test_*.c -> one TAP test binary each;
 #   tests/fuzz/fuzz_*.c -> one libFuzzer target each (clang only, `make fuzz-build`).
 
+# OPENSSL_PREFIX=/path: build against the OpenSSL installed there (e.g. 3.5 LTS from
+# scripts/build-openssl35.sh) instead of the system's, into build-35/ unless BUILD says otherwise.
+# The binaries get a run path to that library, which has the system one's soname.
+OPENSSL_PREFIX ?=
+ifneq ($(OPENSSL_PREFIX),)
+BUILD     ?= build-35
+endif
 BUILD     ?= build
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -14,11 +21,22 @@ COMPDIR   ?= $(PREFIX)/share/bash-completion/completions
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
 
-OPENSSL_CFLAGS := $(shell $(PKG_CONFIG) --cflags openssl 2>/dev/null)
-OPENSSL_LIBS   := $(shell $(PKG_CONFIG) --libs openssl 2>/dev/null)
+OPENSSL_PKG_CONFIG := $(PKG_CONFIG)
+ifneq ($(OPENSSL_PREFIX),)
+OPENSSL_PCDIR := $(firstword $(wildcard $(OPENSSL_PREFIX)/lib64/pkgconfig \
+                                         $(OPENSSL_PREFIX)/lib/pkgconfig))
+ifeq ($(OPENSSL_PCDIR),)
+$(error no openssl.pc under $(OPENSSL_PREFIX)/lib64 or lib: run scripts/build-openssl35.sh)
+endif
+OPENSSL_PKG_CONFIG := PKG_CONFIG_LIBDIR=$(OPENSSL_PCDIR) PKG_CONFIG_PATH= $(PKG_CONFIG)
+OPENSSL_RPATH := -Wl,-rpath,$(OPENSSL_PCDIR:%/pkgconfig=%)
+endif
+OPENSSL_CFLAGS := $(shell $(OPENSSL_PKG_CONFIG) --cflags openssl 2>/dev/null)
+OPENSSL_LIBS   := $(shell $(OPENSSL_PKG_CONFIG) --libs openssl 2>/dev/null)
 ifeq ($(OPENSSL_LIBS),)
 $(error pkg-config cannot find openssl: run scripts/install-deps.sh --build-only)
 endif
+OPENSSL_LIBS   += $(OPENSSL_RPATH)
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wformat=2
 CSTD      := -std=c11 -D_GNU_SOURCE
@@ -41,7 +59,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 TOOL_BIN   := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 LIBA       := $(BUILD)/libtlstool.a
 
-.PHONY: all san test test-san unit install uninstall clean fuzz fuzz-build format check-format
+.PHONY: all san test test-san test-35 unit install uninstall clean fuzz fuzz-build format check-format
 all: $(BUILD)/s_client $(BUILD)/s_server $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -80,6 +98,17 @@ test: all
 test-san: san
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	    tests/run build-san
+
+# The whole suite against OpenSSL 3.5 LTS (scripts/build-openssl35.sh builds it once, cached):
+# our programs built on it, and its own `openssl` first in PATH as the reference peer, so
+# output is compared with the same library version. OPENSSL_REF_VERSION tells the tests which.
+OPENSSL35_PREFIX ?= $(shell scripts/build-openssl35.sh --print-prefix)
+test-35:
+	scripts/build-openssl35.sh
+	$(MAKE) OPENSSL_PREFIX=$(OPENSSL35_PREFIX) BUILD=build-35
+	PATH="$(OPENSSL35_PREFIX)/bin:$$PATH" \
+	    OPENSSL_REF_VERSION="$$($(OPENSSL35_PREFIX)/bin/openssl version | cut -d' ' -f2)" \
+	    tests/run build-35
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "# $$t"; $$t || exit 1; done

@@ -21,10 +21,11 @@
 set -euo pipefail
 
 # Bump when the configure line or the install steps change: a stamp that differs rebuilds.
-RECIPE=1
+RECIPE=2
 # zlib: certificate compression (-cert_comp) needs at least one compression algorithm;
-# enable-ktls: kernel TLS is off by default in OpenSSL's Configure (-ktls needs it).
-CONFIG_OPTS=(shared zlib enable-ktls no-docs no-tests)
+# enable-ktls, enable-tfo: kernel TLS and TCP Fast Open are off by default in OpenSSL's
+# Configure, and the reference programs' -ktls and -tfo need them.
+CONFIG_OPTS=(shared zlib enable-ktls enable-tfo no-docs no-tests)
 
 PREFIX=${OPENSSL35_PREFIX:-/var/cache/tlstool/openssl-3.5}
 WORK=${OPENSSL35_WORK:-$PREFIX.work}
@@ -146,7 +147,6 @@ step "source: openssl $source_version (Debian's patches applied by dpkg-source)"
 # than the system's 3.0 (same soname): run path baked in at link time.
 case $(uname -m) in x86_64 | aarch64 | ppc64* | s390x) libdir=lib64 ;; *) libdir=lib ;; esac
 step "configure: ${CONFIG_OPTS[*]} --prefix=$PREFIX (rpath $PREFIX/$libdir)"
-rm -rf "$PREFIX"
 (cd "$srcdir" && ./Configure "${CONFIG_OPTS[@]}" --prefix="$PREFIX" --openssldir="$PREFIX/ssl" \
     --libdir="$libdir" "-Wl,-rpath,$PREFIX/$libdir") > "$WORK/configure.log" 2>&1 ||
     { tail -n 20 "$WORK/configure.log" >&2; die "Configure failed"; }
@@ -155,7 +155,9 @@ step "make -j$JOBS (several minutes; log in $WORK/make.log)"
 make -C "$srcdir" -j"$JOBS" > "$WORK/make.log" 2>&1 ||
     { tail -n 30 "$WORK/make.log" >&2; die "make failed (full log: $WORK/make.log)"; }
 
+# an older build in the prefix stays usable until here
 step "make install_sw install_ssldirs"
+rm -rf "$PREFIX"
 make -C "$srcdir" install_sw install_ssldirs > "$WORK/install.log" 2>&1 ||
     { tail -n 20 "$WORK/install.log" >&2; die "make install failed"; }
 

@@ -323,7 +323,7 @@ static const struct opt_def client_general[] = {
 
 static const struct opt_def *const client_tables[] = {
     client_general, tls_opts_versions, tls_opts_provider, tls_opts_sslconf, tls_opts_trust,
-    tls_opts_verify, tls_opts_xcert, NULL,
+    tls_opts_verify, tls_opts_xcert, tls_opts_newlib, tls_opts_newlib_client, NULL,
 };
 
 const struct opt_prog client_prog = {

@@ -6,6 +6,7 @@
 #include "client/observe.h"
 #include "lib/err.h"
 #include "lib/net.h"
+#include "lib/newlib.h"
 #include "lib/trace.h"
 
 #include <errno.h>
@@ -92,6 +93,8 @@ static SSL *client_ssl_new(const struct client_config *cfg, SSL_CTX *ctx, SSL_SE
         goto fail;
     }
     if (cfg->dane_tlsa_domain != NULL && client_dane_setup(cfg, ctx, ssl) < 0)
+        goto fail;
+    if (newlib_setup_ssl(ssl, &cfg->common.newlib) < 0)
         goto fail;
     free(sni);
     return ssl;

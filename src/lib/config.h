@@ -3,6 +3,7 @@
 #ifndef TLSTOOL_CONFIG_H
 #define TLSTOOL_CONFIG_H
 
+#include "lib/newlib_config.h"
 #include "lib/strlist.h"
 
 /* Which side of the handshake a program plays; picks SSL_CONF flags and defaults. */
@@ -70,6 +71,9 @@ struct tls_common {
     /* how many protocol flags (-tls1_2, -dtls, ...) and -no_<protocol> flags were given, for
      * the programs' "only one protocol flag" checks */
     int version_flags, no_version_flags;
+
+    /* what newer libraries add: QUIC, TFO, KTLS, certificate compression, raw public keys */
+    struct tls_newlib newlib;
 };
 
 /* Fills the defaults a fresh config needs (everything else is zero). */

@@ -14,6 +14,32 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 
+/* -tfo: TCP Fast Open on every socket made from here on (one setting per process). */
+static int fastopen;
+
+void net_set_fastopen(int on)
+{
+    fastopen = on;
+}
+
+/* For a client socket, before its connect: the connect then returns at once and the first
+ * write (the ClientHello) rides on the SYN when the server's cookie is known. */
+static int fastopen_connect(int fd, char *err, size_t errlen)
+{
+#ifdef TCP_FASTOPEN_CONNECT
+    int on = 1;
+    if (fastopen && setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, &on, sizeof(on)) < 0) {
+        snprintf(err, errlen, "TCP Fast Open: %s", strerror(errno));
+        return -1;
+    }
+#else
+    (void)fd;
+    (void)err;
+    (void)errlen;
+#endif
+    return 0;
+}
+
 int net_split(const char *text, const char *defhost, const char *defport, char **host,
               char **port)
 {
@@ -136,6 +162,8 @@ static int connect_one(const struct addrinfo *ai, const char *bind_addr, int tim
         return -1;
     }
     if (bind_addr != NULL && bind_local(fd, bind_addr, ai->ai_family, err, errlen) < 0)
+        goto fail;
+    if (fastopen_connect(fd, err, errlen) < 0)
         goto fail;
     if (timeout_ms > 0)
         net_set_nonblock(fd, 1);
@@ -527,6 +555,11 @@ static int listen_one(const struct addrinfo *ai, int family, int reuseport)
     if (ai->ai_family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, family == AF_INET6 ? &one : &zero,
                    sizeof(int));
+#ifdef TCP_FASTOPEN
+    int tfo_queue = 511;
+    if (fastopen && ai->ai_socktype == SOCK_STREAM)
+        setsockopt(fd, IPPROTO_TCP, TCP_FASTOPEN, &tfo_queue, sizeof(tfo_queue));
+#endif
     if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 511) < 0) {
         int e = errno;
         close(fd);
@@ -601,4 +634,58 @@ int net_set_nonblock(int fd, int on)
         return -1;
     fl = on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK;
     return fcntl(fd, F_SETFL, fl);
+}
+
+/* A UDP socket for one address: connected to it, or bound to it. */
+static int udp_one(const struct addrinfo *ai, int connect_it)
+{
+    int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return -1;
+    int one = 1;
+    if (!connect_it)
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if ((connect_it ? connect(fd, ai->ai_addr, ai->ai_addrlen)
+                    : bind(fd, ai->ai_addr, ai->ai_addrlen)) < 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
+        return -1;
+    }
+    return fd;
+}
+
+static int net_udp(const char *host, const char *port, int family, int connect_it, char *err,
+                   size_t errlen)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = connect_it ? 0 : AI_PASSIVE;
+    int rc = getaddrinfo(host, port, &hints, &res);
+    if (rc != 0) {
+        snprintf(err, errlen, "cannot resolve %s port %s: %s", host ? host : "*", port,
+                 gai_strerror(rc));
+        return -1;
+    }
+    int fd = -1, saved = 0;
+    for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next)
+        if ((fd = udp_one(ai, connect_it)) < 0)
+            saved = errno;
+    freeaddrinfo(res);
+    if (fd < 0)
+        snprintf(err, errlen, "cannot %s UDP %s:%s: %s", connect_it ? "connect to" : "bind to",
+                 host ? host : "*", port, strerror(saved));
+    return fd;
+}
+
+int net_udp_connect(const char *host, const char *port, int family, char *err, size_t errlen)
+{
+    return net_udp(host, port, family, 1, err, errlen);
+}
+
+int net_udp_bind(const char *host, const char *port, int family, char *err, size_t errlen)
+{
+    return net_udp(host, port, family, 0, err, errlen);
 }

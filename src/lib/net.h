@@ -51,6 +51,13 @@ int net_listen(const char *host, const char *port, int family, int reuseport, ch
 int net_listen_unix(const char *path, int unlink_first, char *err, size_t errlen);
 /* The local port of a bound socket, or -1. */
 int net_local_port(int fd);
+/* UDP sockets (QUIC): one connected to host:port, or one bound to it (host NULL: any address;
+ * port "0": a free one). The socket is left blocking. */
+int net_udp_connect(const char *host, const char *port, int family, char *err, size_t errlen);
+int net_udp_bind(const char *host, const char *port, int family, char *err, size_t errlen);
+/* TCP Fast Open (-tfo) for the sockets net_connect() and net_listen() make from now on: the
+ * client's data rides on its SYN when the server's cookie is known; a server accepts that. */
+void net_set_fastopen(int on);
 /* Sets O_NONBLOCK on or off. Returns 0 or -1. */
 int net_set_nonblock(int fd, int on);
 

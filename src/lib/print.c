@@ -1,5 +1,6 @@
 /* Connection reports, shaped like openssl 3.0's so that scripts written for it keep working. */
 #include "lib/print.h"
+#include "lib/newlib.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -285,6 +286,8 @@ void print_sigalgs(BIO *out, SSL *ssl)
 void print_tmp_key(BIO *out, SSL *ssl)
 {
     EVP_PKEY *key = NULL;
+    if (newlib_print_tmp_key(out, ssl) == 0)
+        return;
     if (!SSL_get_peer_tmp_key(ssl, &key))
         return;
     BIO_puts(out, "Server Temp Key: ");
@@ -465,6 +468,7 @@ static void print_scts(BIO *out, SSL *ssl)
 static void print_client_handshake(BIO *out, SSL *ssl, const struct print_opts *po)
 {
     print_peer_chain(out, ssl, po);
+    newlib_print_report(out, ssl);
     print_ca_names(out, ssl, po->nmflags);
     print_sigalgs(out, ssl);
     print_tmp_key(out, ssl);
@@ -598,6 +602,7 @@ void print_server_report(BIO *out, SSL *ssl, const struct print_opts *po)
         PEM_write_bio_X509(out, peer);
         print_subject_issuer(out, peer, po->nmflags);
     }
+    newlib_print_report(out, ssl);
     print_shared_ciphers(out, ssl);
     print_sigalgs(out, ssl);
     print_point_formats(out, ssl);

@@ -3,6 +3,7 @@
 #include "lib/crldl.h"
 #include "lib/err.h"
 #include "lib/load.h"
+#include "lib/newlib.h"
 #include "lib/opt.h"
 #include "lib/print.h"
 #include "lib/trace.h"
@@ -29,6 +30,8 @@ int tls_lib_init(const struct tls_common *c)
             return -1;
         }
     }
+    if (newlib_apply_provparams(&c->newlib) < 0)
+        return -1;
     if (c->propquery != NULL && !EVP_set_default_properties(NULL, c->propquery)) {
         err_ssl("bad property query \"%s\"", c->propquery);
         return -1;
@@ -57,6 +60,9 @@ int tls_lib_finish(const struct tls_common *c)
 
 static const SSL_METHOD *method_for(const struct tls_common *c)
 {
+    const SSL_METHOD *quic = newlib_quic_method(&c->newlib, c->role == ROLE_SERVER);
+    if (quic != NULL)
+        return quic;
     if (c->dtls)
         return c->role == ROLE_CLIENT ? DTLS_client_method() : DTLS_server_method();
     return c->role == ROLE_CLIENT ? TLS_client_method() : TLS_server_method();
@@ -372,7 +378,8 @@ SSL_CTX *tls_ctx_new(const struct tls_common *c)
     /* before any certificate is loaded, so -security_debug reports on those checks too */
     if (trace_setup_ctx(ctx, c) < 0 || tls_ctx_apply_versions(ctx, c) < 0 ||
         tls_ctx_apply_io(ctx, c) < 0 || tls_ctx_apply_ssl_conf(ctx, c) < 0 || tls_ctx_apply_trust(ctx, c) < 0 ||
-        tls_ctx_apply_verify_params(ctx, c) < 0 || tls_ctx_apply_xcerts(ctx, c) < 0) {
+        tls_ctx_apply_verify_params(ctx, c) < 0 || tls_ctx_apply_xcerts(ctx, c) < 0 ||
+        newlib_apply_ctx(ctx, &c->newlib) < 0) {
         SSL_CTX_free(ctx);
         return NULL;
     }

@@ -1,5 +1,6 @@
 /* The option rows both programs share. Rows only record what was asked; tlsctx.c applies it. */
 #include "lib/tlsopts.h"
+#include "lib/newlib.h"
 
 #include <string.h>
 #include <openssl/ssl.h>
@@ -236,4 +237,5 @@ void tls_common_free(struct tls_common *c)
     strlist_free(&c->rand_files);
     kvlist_free(&c->verify_params);
     kvlist_free(&c->ssl_conf);
+    tls_newlib_free(&c->newlib);
 }

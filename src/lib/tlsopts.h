@@ -4,6 +4,7 @@
 #define TLSTOOL_TLSOPTS_H
 
 #include "lib/config.h"
+#include "lib/newlib.h" /* tls_opts_newlib*: the rows of what newer libraries add */
 #include "lib/opt.h"
 
 #include <stddef.h>

@@ -242,7 +242,7 @@ static const struct opt_def server_general[] = {
 
 static const struct opt_def *const server_tables[] = {
     server_general, tls_opts_versions, tls_opts_provider, tls_opts_sslconf, tls_opts_trust,
-    tls_opts_verify, tls_opts_xcert, NULL,
+    tls_opts_verify, tls_opts_xcert, tls_opts_newlib, tls_opts_newlib_server, NULL,
 };
 
 const struct opt_prog server_prog = {

@@ -3,6 +3,7 @@
  * that could really be negotiated, and suites the client offered that libssl does not know
  * are shown by code point. */
 #include "server/server.h"
+#include "lib/newlib.h"
 #include "lib/tlsctx.h"
 
 #include <stdio.h>
@@ -171,6 +172,7 @@ void server_print_report(BIO *out, SSL *ssl, const struct print_opts *po)
     char list[8192];
     PEM_write_bio_SSL_SESSION(out, SSL_get_session(ssl));
     print_client_cert(out, ssl, po);
+    newlib_print_report(out, ssl);
     server_shared_ciphers(ssl, list, sizeof(list));
     if (list[0] != '\0')
         BIO_printf(out, "Shared ciphers:%s\n", list);

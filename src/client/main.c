@@ -1,5 +1,6 @@
 /* s_client: a TLS client for looking at servers. Parse, configure, connect, report, relay. */
 #include "client/client.h"
+#include "client/quic.h"
 #include "lib/err.h"
 #include "lib/relay.h"
 #include "lib/tlsctx.h"
@@ -42,7 +43,7 @@ int main(int argc, char **argv)
         goto done;
     if ((ctx = client_ctx_new(&cfg)) == NULL)
         goto done;
-    status = client_run(&cfg, ctx);
+    status = cfg.common.newlib.quic ? client_quic_run(&cfg, ctx) : client_run(&cfg, ctx);
     if (tls_lib_finish(&cfg.common) < 0 && status == 0)
         status = 1;
 done:

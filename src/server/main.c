@@ -1,5 +1,6 @@
 /* s_server: a TLS server for testing clients. Parse, configure, listen, serve. */
 #include "server/server.h"
+#include "server/quic.h"
 #include "lib/err.h"
 #include "lib/tlsctx.h"
 
@@ -20,9 +21,10 @@ int main(int argc, char **argv)
     }
     if (server_config_finish(&cfg, argc, argv) < 0 || tls_lib_init(&cfg.common) < 0)
         goto done;
-    if (server_ctx_new(&cfg, &ctx, &sni_ctx) < 0)
+    if (server_ctx_new(&cfg, &ctx, &sni_ctx) < 0 ||
+        newlib_ctx_ready(&cfg.common.newlib, ctx, sni_ctx) < 0)
         goto done;
-    status = server_run(&cfg, ctx, sni_ctx);
+    status = cfg.common.newlib.quic ? server_quic_run(&cfg, ctx) : server_run(&cfg, ctx, sni_ctx);
     if (tls_lib_finish(&cfg.common) < 0 && status == 0)
         status = 1;
 done:

@@ -327,7 +327,7 @@ static BIO *dgram_bio(const struct client_config *cfg, SSL *ssl, int fd)
         BIO_ADDR_rawmake(peer, AF_INET6, &sin6->sin6_addr, sizeof(sin6->sin6_addr),
                          sin6->sin6_port);
     }
-    BIO_ctrl_set_connected(b, peer);
+    (void)BIO_ctrl_set_connected(b, peer);
     BIO_ADDR_free(peer);
     peer = NULL;
     if (cfg->common.dtls_timeout) {

@@ -94,7 +94,7 @@ like "$(complete_line s_client "s_client -min_protocol TLSv1." | joined)" "TLSv1
     "-min_protocol completes protocol versions"
 like "$(complete_line s_server "s_server -ciphersuites TLS_AES_" | joined)" \
     "TLS_AES_128_GCM_SHA256 TLS_AES_256_GCM_SHA384" "-ciphersuites completes TLS 1.3 suites"
-like "$(complete_line s_client "s_client -groups X" | joined)" "^X25519 X448$" \
+like "$(complete_line s_client "s_client -groups X" | joined)" "^X25519 (X25519MLKEM768 )?X448$" \
     "-groups completes group names"
 
 # A list: readline replaces only what follows the last ':' (it is in COMP_WORDBREAKS), so

@@ -1,6 +1,7 @@
 /* config -> SSL_CTX. Each tls_ctx_apply_* step handles one group of options. */
 #include "lib/tlsctx.h"
 #include "lib/crldl.h"
+#include "lib/engine.h"
 #include "lib/err.h"
 #include "lib/load.h"
 #include "lib/newlib.h"
@@ -37,7 +38,7 @@ int tls_lib_init(const struct tls_common *c)
         return -1;
     }
     if (c->engine != NULL)
-        err_warn("-engine %s: engines are not supported; use -provider", c->engine);
+        engine_setup(c->engine);
     for (size_t i = 0; i < c->rand_files.n; i++) {
         /* -rand takes a list separated like PATH */
         char buf[4096];

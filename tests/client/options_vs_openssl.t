@@ -87,6 +87,8 @@ chainCAfile     -cert @CERTS@/client.pem -key @CERTS@/client.key -chainCAfile @C
 nameopt_oneline -nameopt oneline,-esc_msb
 verify_quiet    -verify_quiet
 ssl_config      -ssl_config nosuchsection
+engine          -engine dynamic
+engine_bad      -engine no-such-engine
 EOF
 stop_bg srv
 done_testing

@@ -1,0 +1,57 @@
+/* -engine through the ENGINE API, which OpenSSL 3.0 deprecates but keeps: this is the one lib
+ * file allowed to call it. */
+#define OPENSSL_SUPPRESS_DEPRECATED 1
+
+#include "lib/engine.h"
+#include "lib/err.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <openssl/err.h>
+#ifndef OPENSSL_NO_ENGINE
+#include <openssl/engine.h>
+#endif
+
+#ifndef OPENSSL_NO_ENGINE
+/* A built-in or installed engine by name, else a shared object loaded through "dynamic". */
+static ENGINE *engine_find(const char *id)
+{
+    ENGINE *e = ENGINE_by_id(id);
+    if (e != NULL)
+        return e;
+    e = ENGINE_by_id("dynamic");
+    if (e != NULL && (!ENGINE_ctrl_cmd_string(e, "SO_PATH", id, 0) ||
+                      !ENGINE_ctrl_cmd_string(e, "LIST_ADD", "1", 0) ||
+                      !ENGINE_ctrl_cmd_string(e, "LOAD", NULL, 0))) {
+        ENGINE_free(e);
+        e = NULL;
+    }
+    return e;
+}
+
+void engine_setup(const char *id)
+{
+    if (strcmp(id, "auto") == 0) {
+        fputs("Enabling auto ENGINE support\n", stderr);
+        ENGINE_register_all_complete();
+        return;
+    }
+    ENGINE *e = engine_find(id);
+    if (e == NULL) {
+        err_ssl("invalid engine \"%s\"; going on without it", id);
+        return;
+    }
+    /* the defaults hold their own reference: ours can go once they are set */
+    if (!ENGINE_set_default(e, ENGINE_METHOD_ALL))
+        err_ssl("cannot use engine \"%s\"; going on without it", ENGINE_get_id(e));
+    else
+        fprintf(stderr, "Engine \"%s\" set.\n", ENGINE_get_id(e));
+    ENGINE_free(e);
+    ERR_clear_error();
+}
+#else
+void engine_setup(const char *id)
+{
+    err_warn("-engine %s: the linked OpenSSL has no engine support; going on without it", id);
+}
+#endif

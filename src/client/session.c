@@ -322,10 +322,8 @@ static int open_transport(const struct client_config *cfg, SSL *ssl)
         if (out != NULL)
             BIO_puts(out, "Turned on non blocking io\n");
     }
-    if (client_attach_transport(cfg, ssl, fd) < 0 || trace_setup_ssl(ssl, &cfg->common) < 0) {
-        close(fd);
-        return -1;
-    }
+    if (client_attach_transport(cfg, ssl, fd) < 0 || trace_setup_ssl(ssl, &cfg->common) < 0)
+        goto fail;
     SSL_set_connect_state(ssl);
     return fd;
 fail:

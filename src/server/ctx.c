@@ -234,6 +234,26 @@ static int server_ctx_apply_client_auth(SSL_CTX *ctx, const struct server_config
     return 0;
 }
 
+/* Left to itself libssl builds each certificate's chain from the trust store on every
+ * handshake, which with the system CA directory means reading that directory each time. The
+ * chains are built here once instead (the root left out, as libssl would), and the per-
+ * handshake building is turned off. A certificate whose issuers are not found goes alone,
+ * as it would have anyway. */
+static void server_ctx_build_chains(SSL_CTX *ctx)
+{
+    for (int rc = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_FIRST); rc == 1;
+         rc = SSL_CTX_set_current_cert(ctx, SSL_CERT_SET_NEXT)) {
+        STACK_OF(X509) *chain = NULL;
+        SSL_CTX_get0_chain_certs(ctx, &chain);
+        if (sk_X509_num(chain) == 0)
+            SSL_CTX_build_cert_chain(ctx, SSL_BUILD_CHAIN_FLAG_NO_ROOT |
+                                              SSL_BUILD_CHAIN_FLAG_IGNORE_ERROR |
+                                              SSL_BUILD_CHAIN_FLAG_CLEAR_ERROR);
+    }
+    ERR_clear_error();
+    SSL_CTX_set_mode(ctx, SSL_MODE_NO_AUTO_CHAIN);
+}
+
 static SSL_CTX *server_ctx_build(struct server_config *cfg, const struct cert_spec *override)
 {
     SSL_CTX *ctx = tls_ctx_new(&cfg->common);
@@ -245,6 +265,7 @@ static SSL_CTX *server_ctx_build(struct server_config *cfg, const struct cert_sp
         server_ctx_apply_protocols(ctx, cfg) < 0 || server_psk_setup(ctx, cfg) < 0 ||
         server_srp_setup(ctx, cfg) < 0 || server_ocsp_setup(ctx, cfg) < 0)
         goto fail;
+    server_ctx_build_chains(ctx);
     return ctx;
 fail:
     SSL_CTX_free(ctx);

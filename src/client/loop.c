@@ -272,7 +272,8 @@ static int turn(struct loop *l)
     }
     if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
         return read_step(l);
-    if (watch_stdin && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)))
+    /* a closed stdin (POLLNVAL) reads as its end, like an empty one */
+    if (watch_stdin && (pfd[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)))
         return stdin_step(l);
     return 1;
 }

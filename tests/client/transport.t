@@ -103,6 +103,11 @@ wait_file_like "$TMP/dsrv.out" '^ACCEPT' 10
 file_like "$TMP/d.out" '^New, TLSv1\.2, Cipher is ' "-dtls: handshake (DTLS 1.2)"
 wait_file_like "$TMP/dsrv.out" "over-dtls-$$" 5
 ok $? "-dtls: data reaches the server" || diag_file "$TMP/dsrv.out"
+side_by_side dtls -dtls -connect "127.0.0.1:$dport" -msg
+same_output dtls out "-dtls -msg: same report and trace as openssl's"
+side_by_side dtlsdbg -dtls1_2 -connect "127.0.0.1:$dport" -debug -state
+same_output dtlsdbg out "-dtls1_2 -debug: same dump as openssl's"
+same_output dtlsdbg err "-dtls1_2 -state: same states as openssl's"
 stop_bg dsrv
 
 # a refused connection: one line, exit 1

@@ -181,12 +181,12 @@ static int send_early_data(const struct client_config *cfg, SSL *ssl, int fd)
     return ret;
 }
 
-/* -nbio's chatter while the handshake waits: openssl drives it with a write first, then
- * with reads, and says which one had to wait. */
+/* -nbio's (and -nbio_test's) chatter while the handshake waits: openssl drives it with a
+ * write first, then with reads, and says which one had to wait. */
 static void nbio_chatter(const struct client_config *cfg, SSL *ssl, int e, int first)
 {
     BIO *out = client_out(SSL_get_SSL_CTX(ssl));
-    if (!cfg->common.nbio || out == NULL)
+    if (!(cfg->common.nbio || cfg->common.nbio_test) || out == NULL)
         return;
     const char *op = first ? "write" : "read";
     if (e == SSL_ERROR_WANT_READ)

@@ -82,6 +82,28 @@ file_unlike "$TMP/msgf.out" '^>>> ' "-msgfile: nothing traced on stdout"
 run pha "${target[@]}" -enable_pha -trace < /dev/null
 file_like "$TMP/pha.out" 'extension_type=post_handshake_auth' "-enable_pha: extension offered"
 
+# -enable_pha: the server asks for our certificate after the handshake (s_server's "c"),
+# and gets it
+pport=$(free_port) || bail_out "no free port"
+if ref_server pha "$pport" -CAfile "$CERTS/ca.pem"; then
+    start_bg phacli "${CLIENT[@]}" -connect "127.0.0.1:$pport" -tls1_3 -enable_pha \
+        -cert "$CERTS/client.pem" -key "$CERTS/client.key"
+    wait_file_like "$TMP/phacli.out" '^New, TLSv1\.3' 10
+    send_line pha "c"
+    wait_file_like "$TMP/pha.err" '^depth=0 O = s_tests, CN = s_tests client$' 5 ||
+        wait_file_like "$TMP/pha.out" '^depth=0 O = s_tests, CN = s_tests client$' 1
+    ok $? "-enable_pha: the certificate is given after the handshake" ||
+        { diag_file "$TMP/pha.out"; diag_file "$TMP/pha.err"; }
+    send_line phacli "after-pha-$$"
+    wait_file_like "$TMP/pha.out" "after-pha-$$" 5
+    ok $? "-enable_pha: the connection goes on"
+    close_stdin phacli
+    wait_exit phacli 5
+    stop_bg pha
+else
+    fail "openssl s_server for post-handshake authentication starts"
+fi
+
 # -quiet: no report, data still relayed; -crlf turns LF into CRLF
 (sleep 0.5; echo "quiet-line-$$"; sleep 0.5) |
     with_timeout 10 "${CLIENT[@]}" "${target[@]}" -quiet -no_ign_eof -crlf > "$TMP/q.out" 2>&1

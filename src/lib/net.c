@@ -296,7 +296,10 @@ static int attempt_start(const struct addrinfo *ai, const char *bind_addr, int *
         snprintf(why, whylen, "socket: %s", strerror(errno));
         return -1;
     }
-    if (bind_addr != NULL && bind_local(fd, bind_addr, ai->ai_family, why, whylen) < 0) {
+    /* with -tfo the connect "succeeds" at once (the SYN waits for the first write), so the
+     * first address wins without a race: Fast Open trades Happy Eyeballs for a round trip */
+    if ((bind_addr != NULL && bind_local(fd, bind_addr, ai->ai_family, why, whylen) < 0) ||
+        fastopen_connect(fd, why, whylen) < 0) {
         close(fd);
         return -1;
     }

@@ -108,6 +108,17 @@ void server_json_open(struct server *srv, SSL *ssl, const char *peer)
         json_line(srv, ssl, peer, NULL);
 }
 
+void server_json_handshake_timeout(struct server *srv, SSL *ssl, const char *peer, int secs)
+{
+    struct conninfo_error err;
+    char msg[160];
+    if (!srv->cfg->common.json)
+        return;
+    snprintf(msg, sizeof(msg), "no complete handshake from %s within %d s", peer, secs);
+    conninfo_error_set(&err, CONNINFO_TIMEOUT, msg);
+    json_line(srv, ssl, peer, &err);
+}
+
 void server_json_handshake_failed(struct server *srv, SSL *ssl, int r, const char *peer)
 {
     int e = SSL_get_error(ssl, r);

@@ -27,5 +27,7 @@ void server_json_open(struct server *srv, SSL *ssl, const char *peer);
 /* -json: the handshake call returned r; if that is a failure (not a wait), one JSON line with
  * the error. Call it before the error queue is cleared. */
 void server_json_handshake_failed(struct server *srv, SSL *ssl, int r, const char *peer);
+/* -json: the client did not finish its handshake within secs: one JSON line, class timeout. */
+void server_json_handshake_timeout(struct server *srv, SSL *ssl, const char *peer, int secs);
 
 #endif

@@ -610,6 +610,8 @@ void conn_expire(struct conn *c)
 {
     if (c->timer != CONN_TIMER_CLOSE)
         conn_warn(c, "%s within %d s; dropped", timer_what[c->timer], timer_ms[c->timer] / 1000);
+    if (c->timer == CONN_TIMER_HANDSHAKE)
+        server_json_handshake_timeout(c->w->srv, c->ssl, c->peer, timer_ms[c->timer] / 1000);
     c->failed = 1;
     conn_free(c);
 }

@@ -52,4 +52,19 @@ jq_is "$TMP/l2.json" '.error.reason | length > 0' true "refused TLS 1.2 client: 
 
 sed -n 3p "$TMP/srv.out" > "$TMP/l3.json"
 jq_is "$TMP/l3.json" .status ok "client certificate: ok"
+
+# a client that connects and never says hello: dropped after the server's 10 s handshake
+# limit, with a line of class timeout
+port=$(free_port) || bail_out "no free port"
+start_server tsrv "$port" "${SERVER[@]}" -accept "127.0.0.1:$port" -cert "$CERTS/rsa.pem" \
+    -key "$CERTS/rsa.key" -www -json || bail_out "s_server -json did not start"
+start_bg mute python3 -c '
+import socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); time.sleep(20)' "$port"
+wait_file_like "$TMP/tsrv.out" '"class":"timeout"' 20
+schema_ok "$TMP/tsrv.out" "silent client: valid line"
+jq_is "$TMP/tsrv.out" '.error.class + " " + (.client_hello == null | tostring)' "timeout true" \
+    "silent client: class timeout, no hello to analyse"
+stop_bg mute
+stop_bg tsrv
 done_testing

@@ -1,0 +1,255 @@
+"""Shared helpers for the bench/ scripts: building the load generator, the test PKI, starting
+servers pinned to a core, waiting for their listening socket, CPU and RSS readings, medians and
+the ours/reference table. Not a benchmark itself.
+
+Every process started here is started with a parent-death signal (it dies with the benchmark),
+is tracked, and is ended by its own PID at the end of its figure. Only 127.0.0.1 is used."""
+
+import atexit
+import ctypes
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+BENCH_DIR = os.path.join(BUILD, "bench")
+OURS_SERVER = os.path.join(BUILD, "s_server")
+OURS_CLIENT = os.path.join(BUILD, "s_client")
+HSLOAD = os.path.join(BENCH_DIR, "hsload")
+PKI = os.path.join(BENCH_DIR, "pki")
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+SECS = float(os.environ.get("BENCH_SECS", "3"))
+SERVER_CPU = os.environ.get("BENCH_SERVER_CPU", "0")
+LOAD_CPU = os.environ.get("BENCH_LOAD_CPU", "1")
+HOST = "127.0.0.1"
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_children = []
+
+
+def _die_with_parent():
+    _libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def log(msg):
+    print("bench: " + msg, file=sys.stderr, flush=True)
+
+
+def have(cmd):
+    return shutil.which(cmd) is not None
+
+
+def prepare():
+    """Builds bench/hsload with the system compiler and makes the test PKI (once)."""
+    os.makedirs(BENCH_DIR, exist_ok=True)
+    for prog in (OURS_SERVER, OURS_CLIENT):
+        if not os.access(prog, os.X_OK):
+            sys.exit(f"bench: {prog} is missing: run make first")
+    src = os.path.join(ROOT, "bench", "hsload.c")
+    if not os.path.exists(HSLOAD) or os.path.getmtime(HSLOAD) < os.path.getmtime(src):
+        cflags = subprocess.run(["pkg-config", "--cflags", "openssl"], capture_output=True,
+                                text=True).stdout.split()
+        libs = subprocess.run(["pkg-config", "--libs", "openssl"], capture_output=True,
+                              text=True).stdout.split() or ["-lssl", "-lcrypto"]
+        subprocess.run([os.environ.get("CC", "cc"), "-O2", "-Wall", "-Wextra", "-Werror",
+                        "-Wshadow", *cflags, "-o", HSLOAD, src, *libs], check=True)
+    subprocess.run([os.path.join(ROOT, "tests", "gen-certs.sh"), PKI], check=True)
+
+
+def cert(kind):
+    """(cert, key) of the test PKI: kind is 'rsa' (RSA-2048) or 'ec' (ECDSA P-256)."""
+    return os.path.join(PKI, kind + ".pem"), os.path.join(PKI, kind + ".key")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def _listening(port):
+    want = f"{port:04X}"
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(table) as f:
+                for line in f.readlines()[1:]:
+                    cols = line.split()
+                    if cols[1].endswith(":" + want) and cols[3] == "0A":
+                        return True
+        except OSError:
+            pass
+    return False
+
+
+class Proc:
+    """A started process, ended by its PID."""
+
+    def __init__(self, argv, cpu=None, cwd=None, stdin=subprocess.DEVNULL,
+                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=None):
+        if cpu is not None:
+            argv = ["taskset", "-c", str(cpu)] + list(argv)
+        self.argv = argv
+        self.p = subprocess.Popen(argv, cwd=cwd, stdin=stdin, stdout=stdout, stderr=stderr,
+                                  env=env, preexec_fn=_die_with_parent)
+        self.pid = self.p.pid
+        _children.append(self)
+
+    def wait_listen(self, port, limit=10.0):
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            if self.p.poll() is not None:
+                raise RuntimeError(f"{self.argv} exited with {self.p.returncode}")
+            if _listening(port):
+                return self
+            time.sleep(0.02)
+        raise RuntimeError(f"{self.argv} did not listen on {port} within {limit} s")
+
+    def cpu_seconds(self):
+        """User + system CPU of the process, all its threads."""
+        with open(f"/proc/{self.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_kib(self):
+        with open(f"/proc/{self.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
+
+    def stop(self):
+        if self.p.poll() is None:
+            os.kill(self.pid, signal.SIGTERM)
+            try:
+                self.p.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                os.kill(self.pid, signal.SIGKILL)
+                self.p.wait(timeout=3)
+        if self in _children:
+            _children.remove(self)
+
+
+@atexit.register
+def _stop_all():
+    for child in list(_children):
+        try:
+            child.stop()
+        except Exception:  # already gone
+            pass
+
+
+def ours_server(args, port, cpu=SERVER_CPU, cwd=None):
+    return Proc([OURS_SERVER, "-accept", f"{HOST}:{port}", *args], cpu=cpu,
+                cwd=cwd).wait_listen(port)
+
+
+def openssl_server(args, port, cpu=SERVER_CPU, cwd=None):
+    return Proc(["openssl", "s_server", "-accept", f"{HOST}:{port}", *args], cpu=cpu,
+                cwd=cwd).wait_listen(port)
+
+
+def gnutls_server(kind, port, cpu=SERVER_CPU):
+    c, k = cert(kind)
+    return Proc(["gnutls-serv", "--http", "-p", str(port), "--x509certfile", c,
+                 "--x509keyfile", k], cpu=cpu).wait_listen(port)
+
+
+def hsload(port, args, cpu=LOAD_CPU, secs=SECS, timeout_extra=15):
+    """Runs bench/hsload and returns its output as a dict of numbers."""
+    argv = [HSLOAD, "-p", str(port), "-t", str(secs), *args]
+    if cpu is not None:
+        argv = ["taskset", "-c", str(cpu)] + argv
+    out = subprocess.run(argv, capture_output=True, text=True, timeout=secs + timeout_extra,
+                         preexec_fn=_die_with_parent).stdout
+    words = out.split()
+    return {words[i]: float(words[i + 1]) for i in range(0, len(words) - 1, 2)
+            if words[i].isidentifier()}
+
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def alternate(runs, ours, ref):
+    """Calls ours() and ref() alternately, runs times each (A, B, A, B, ...); returns the two
+    lists of results."""
+    a, b = [], []
+    for _ in range(runs):
+        a.append(ours())
+        b.append(ref())
+    return a, b
+
+
+# ---- the table -------------------------------------------------------------------------------
+
+class Row:
+    def __init__(self, figure, ours, ref, unit, target="", ref_name="openssl", note="",
+                 lower_is_better=False):
+        self.figure, self.ours, self.ref, self.unit = figure, ours, ref, unit
+        self.target, self.ref_name, self.note = target, ref_name, note
+        self.lower_is_better = lower_is_better
+
+    def ratio(self):
+        if self.ours is None or self.ref in (None, 0):
+            return None
+        return self.ours / self.ref
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "n/a"
+    if isinstance(v, str):
+        return v
+    if float(v).is_integer():
+        s = f"{int(v):,}"
+    elif abs(v) >= 100:
+        s = f"{v:,.0f}"
+    elif abs(v) >= 10:
+        s = f"{v:.1f}"
+    else:
+        s = f"{v:.2f}"
+    return f"{s} {unit}".strip()
+
+
+def table(rows):
+    """The rows as a Markdown table: figure, ours, reference, ratio ours/reference, target."""
+    lines = ["| figure | ours | reference | ours / ref | target | note |",
+             "|---|---|---|---|---|---|"]
+    for r in rows:
+        ratio = r.ratio()
+        ref = fmt(r.ref, r.unit) if not isinstance(r.ref, str) else r.ref
+        lines.append(f"| {r.figure} | {fmt(r.ours, r.unit)} | {ref} ({r.ref_name}) | "
+                     f"{'n/a' if ratio is None else f'{ratio:.2f}x'} | {r.target} | {r.note} |")
+    return "\n".join(lines)
+
+
+def machine():
+    model = "unknown cpu"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    ver = subprocess.run(["openssl", "version"], capture_output=True, text=True).stdout.strip()
+    with open("/proc/loadavg") as f:
+        load = " ".join(f.read().split()[:3])
+    return (f"{os.cpu_count()} cores, {model}; {ver}; load average before the run {load}; "
+            f"{RUNS} runs each, medians")
+
+
+def main_for(collect):
+    """The body of each script's main: prepare, collect rows, print the table."""
+    prepare()
+    rows = collect()
+    print(machine())
+    print(table(rows))

@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""Handshakes per second, ours (build/s_server) against openssl s_server 3.0, side by side.
+
+What: full TLS 1.3 and 1.2 handshakes/s with RSA-2048 and ECDSA P-256, resumed TLS 1.2 and
+1.3 handshakes/s, and the server CPU spent per full handshake beside the crypto floor that
+`openssl speed` gives for the same operations (one signature + one X25519 key generation and
+derivation).
+How: both servers run `-www -quiet` on 127.0.0.1, pinned to core 0 (ours with -workers 1);
+bench/hsload, pinned to core 1, keeps 4 connections in flight, each a new TCP connection, a
+full (or resumed) handshake and a `GET /` read to the end, for BENCH_SECS seconds (default 3).
+Runs alternate ours, openssl, ours, ... BENCH_RUNS times (default 3); medians are printed.
+Last, ours with -workers 2 and nothing pinned against ours with -workers 1, load unpinned too:
+the load generator shares the two cores with the server, so the gain is what is left over.
+
+usage: bench/handshakes.py   (after make; BUILD=dir for another build directory)"""
+
+import re
+import subprocess
+import sys
+
+import common as C
+
+CONC = "4"
+
+
+def crypto_floor():
+    """Microseconds of crypto per full handshake: {'rsa': us, 'ec': us}, from openssl speed."""
+    out = subprocess.run(["openssl", "speed", "-seconds", "1", "rsa2048", "ecdsap256",
+                          "ecdhx25519"], capture_output=True, text=True, timeout=60).stdout
+    rsa = re.search(r"^rsa\s+2048 bits\s+\S+\s+\S+\s+([\d.]+)", out, re.M)
+    ec = re.search(r"^\s*256 bits ecdsa \(nistp256\)\s+\S+\s+\S+\s+([\d.]+)", out, re.M)
+    x = re.search(r"^\s*253 bits ecdh \(X25519\)\s+\S+\s+([\d.]+)", out, re.M)
+    if not (rsa and ec and x):
+        return {}
+    # Per second figures to microseconds; a key generation costs about one derivation.
+    kx = 2 * 1e6 / float(x.group(1))
+    return {"rsa": 1e6 / float(rsa.group(1)) + kx, "ec": 1e6 / float(ec.group(1)) + kx}
+
+
+def measure(server, args):
+    """One load run against server: (handshakes/s, server CPU us per handshake, resumed share)."""
+    cpu0 = server.cpu_seconds()
+    r = C.hsload(server.port, ["-c", CONC, "-get", "/", *args])
+    cpu = server.cpu_seconds() - cpu0
+    count = r.get("count", 0)
+    if count <= 0:
+        return None
+    return (r["rate"], cpu * 1e6 / count, r.get("resumed", 0) / count)
+
+
+def pair(kind, extra_server=()):
+    c, k = C.cert(kind)
+    args = ["-cert", c, "-key", k, "-www", "-quiet", *extra_server]
+    po, pr = C.free_port(), C.free_port()
+    ours = C.ours_server(["-workers", "1", *args], po)
+    ref = C.openssl_server(args, pr)
+    ours.port, ref.port = po, pr
+    return ours, ref
+
+
+def collect():
+    rows = []
+    floor = crypto_floor()
+    for kind, name in (("rsa", "RSA-2048"), ("ec", "ECDSA P-256")):
+        ours, ref = pair(kind)
+        try:
+            for ver in ("1.3", "1.2"):
+                args = ["-tls" + ver.replace(".", "_")]
+                C.hsload(ours.port, ["-c", CONC, "-get", "/"], secs=0.5)  # warm-up
+                C.hsload(ref.port, ["-c", CONC, "-get", "/"], secs=0.5)
+                a, b = C.alternate(C.RUNS, lambda: measure(ours, args),
+                                   lambda: measure(ref, args))
+                target = ">= 4x" if kind == "rsa" else ">= 5x"
+                rows.append(C.Row(f"full TLS {ver} handshakes/s, {name}, server pinned",
+                                  C.median(x[0] for x in a if x), C.median(x[0] for x in b if x),
+                                  "/s", target))
+                fl = floor.get(kind)
+                ours_cpu = C.median(x[1] for x in a if x)
+                note = f"crypto floor {fl:,.0f} us" if fl else ""
+                if fl and ours_cpu:
+                    note += f"; ours {ours_cpu / fl:.2f}x floor"
+                rows.append(C.Row(f"server CPU per full TLS {ver} handshake, {name}", ours_cpu,
+                                  C.median(x[1] for x in b if x), "us",
+                                  "<= 1.5x floor (ours)", note=note, lower_is_better=True))
+            if kind == "rsa":
+                for ver in ("1.2", "1.3"):
+                    args = ["-tls" + ver.replace(".", "_"), "-resume"]
+                    a, b = C.alternate(C.RUNS, lambda: measure(ours, args),
+                                       lambda: measure(ref, args))
+                    share = C.median(x[2] for x in a if x)
+                    share_ref = C.median(x[2] for x in b if x)
+                    rows.append(C.Row(f"resumed TLS {ver} handshakes/s, {name}",
+                                      C.median(x[0] for x in a if x),
+                                      C.median(x[0] for x in b if x), "/s", ">= 3x",
+                                      note=f"resumed share {fmt_share(share)} / "
+                                           f"{fmt_share(share_ref)}"))
+        finally:
+            ours.stop()
+            ref.stop()
+    rows.append(workers_row())
+    return rows
+
+
+def fmt_share(v):
+    return "n/a" if v is None else f"{v * 100:.0f}%"
+
+
+def workers_row():
+    c, k = C.cert("rsa")
+    args = ["-cert", c, "-key", k, "-www", "-quiet"]
+    p1, p2 = C.free_port(), C.free_port()
+    w1 = C.ours_server(["-workers", "1", *args], p1, cpu=None)
+    w2 = C.ours_server(["-workers", "2", *args], p2, cpu=None)
+    try:
+        def run(s, port):
+            r = C.hsload(port, ["-c", CONC, "-get", "/", "-tls1_3"], cpu=None)
+            return r.get("rate")
+        a, b = C.alternate(C.RUNS, lambda: run(w2, p2), lambda: run(w1, p1))
+    finally:
+        w1.stop()
+        w2.stop()
+    return C.Row("full TLS 1.3 handshakes/s, RSA-2048, -workers 2, nothing pinned",
+                 C.median(a), C.median(b), "/s", "> 1x", ref_name="ours -workers 1",
+                 note="load generator on the same 2 cores")
+
+
+if __name__ == "__main__":
+    sys.exit(C.main_for(collect))

@@ -74,8 +74,8 @@ void client_obs_fail(struct client_obs *o, const char *class, const char *messag
         conninfo_error_set(&o->error, class, message);
 }
 
-void client_obs_handshake_failed(struct client_obs *o, const struct client_config *cfg,
-                                 SSL *ssl, int rc)
+void client_obs_handshake_failed(struct client_obs *o, const struct client_config *cfg, SSL *ssl,
+                                 int rc)
 {
     char msg[128];
     if (o == NULL || o->error.class != NULL)
@@ -111,9 +111,19 @@ static void json_report(const struct client_config *cfg, SSL *ssl, struct client
     if (cfg->unix_path == NULL && client_target(cfg, &host, &port) < 0)
         host = port = NULL;
     struct conninfo ci = {
-        "s_client", host != NULL ? host : cfg->unix_path, port, o->have_net ? &o->net : NULL,
-        NULL, cfg->starttls, &o->timing, NULL, cfg->common.status,
-        cfg->dane_tlsa_domain != NULL, o->bytes_in, o->bytes_out, &o->error,
+        "s_client",
+        host != NULL ? host : cfg->unix_path,
+        port,
+        o->have_net ? &o->net : NULL,
+        NULL,
+        cfg->starttls,
+        &o->timing,
+        NULL,
+        cfg->common.status,
+        cfg->dane_tlsa_domain != NULL,
+        o->bytes_in,
+        o->bytes_out,
+        &o->error,
     };
     if (conninfo_write_json(out, ssl, &ci) < 0)
         err_msg("cannot write the -json report");

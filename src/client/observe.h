@@ -43,8 +43,8 @@ int client_obs_end(SSL *ssl, enum timing_phase phase, int rc, const char *class)
 void client_obs_fail(struct client_obs *o, const char *class, const char *message);
 /* Notes a failed handshake (SSL_connect returned rc; -2 when -handshake_timeout fired),
  * reading the error queue, so call it before anything clears the queue. */
-void client_obs_handshake_failed(struct client_obs *o, const struct client_config *cfg,
-                                 SSL *ssl, int rc);
+void client_obs_handshake_failed(struct client_obs *o, const struct client_config *cfg, SSL *ssl,
+                                 int rc);
 /* Application data came from the server: n bytes (the first sets the first-byte time). */
 void client_obs_data_in(SSL *ssl, size_t n);
 

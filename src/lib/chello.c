@@ -183,9 +183,9 @@ static int parse_u8_list(struct chello_bytes data, struct chello_bytes *out)
 /* Fills the fields a known extension gives; only its first occurrence counts. */
 static void parse_known_ext(struct chello *ch, struct chello_ext *e, uint32_t *seen)
 {
-    static const uint16_t known[] = {EXT_SERVER_NAME, EXT_SUPPORTED_GROUPS, EXT_EC_POINT_FORMATS,
-                                     EXT_SIGALGS,     EXT_ALPN,             EXT_SUPPORTED_VERSIONS,
-                                     EXT_PSK_MODES,   EXT_KEY_SHARE};
+    static const uint16_t known[] = {
+        EXT_SERVER_NAME, EXT_SUPPORTED_GROUPS,   EXT_EC_POINT_FORMATS, EXT_SIGALGS,
+        EXT_ALPN,        EXT_SUPPORTED_VERSIONS, EXT_PSK_MODES,        EXT_KEY_SHARE};
     size_t k;
     for (k = 0; k < sizeof(known) / sizeof(known[0]) && known[k] != e->type; k++)
         ;
@@ -198,17 +198,30 @@ static void parse_known_ext(struct chello *ch, struct chello_ext *e, uint32_t *s
         ch->has_sni_ext = 1;
         rc = parse_sni(ch, e->data);
         break;
-    case EXT_SUPPORTED_GROUPS: rc = parse_u16_list(e->data, 2, &ch->groups); break;
-    case EXT_EC_POINT_FORMATS: rc = parse_u8_list(e->data, &ch->point_formats); break;
-    case EXT_SIGALGS: rc = parse_u16_list(e->data, 2, &ch->sigalgs); break;
+    case EXT_SUPPORTED_GROUPS:
+        rc = parse_u16_list(e->data, 2, &ch->groups);
+        break;
+    case EXT_EC_POINT_FORMATS:
+        rc = parse_u8_list(e->data, &ch->point_formats);
+        break;
+    case EXT_SIGALGS:
+        rc = parse_u16_list(e->data, 2, &ch->sigalgs);
+        break;
     case EXT_ALPN:
         ch->has_alpn_ext = 1;
         rc = parse_alpn(ch, e->data);
         break;
-    case EXT_SUPPORTED_VERSIONS: rc = parse_u16_list(e->data, 1, &ch->versions); break;
-    case EXT_PSK_MODES: rc = parse_u8_list(e->data, &ch->psk_modes); break;
-    case EXT_KEY_SHARE: rc = parse_key_share(ch, e->data); break;
-    default: break;
+    case EXT_SUPPORTED_VERSIONS:
+        rc = parse_u16_list(e->data, 1, &ch->versions);
+        break;
+    case EXT_PSK_MODES:
+        rc = parse_u8_list(e->data, &ch->psk_modes);
+        break;
+    case EXT_KEY_SHARE:
+        rc = parse_key_share(ch, e->data);
+        break;
+    default:
+        break;
     }
     e->malformed = rc < 0;
 }
@@ -263,8 +276,7 @@ static int parse_body(struct chello *ch, struct rd *body, const char **why)
         *why = "ClientHello truncated before its extensions";
         return -1;
     }
-    if (ch->session_id.n > 32 || ciphers.n % 2 != 0 || ciphers.n == 0 ||
-        ch->compressions.n == 0) {
+    if (ch->session_id.n > 32 || ciphers.n % 2 != 0 || ciphers.n == 0 || ch->compressions.n == 0) {
         *why = "ClientHello with a bad session id, cipher list or compression list";
         return -1;
     }
@@ -605,8 +617,7 @@ static int ja4_a(const struct chello *ch, char transport, char a[11], size_t *nc
     *nexts = e;
     ja4_alpn(ch, alpn);
     snprintf(a, 11, "%c%s%c%02zu%02zu%s", transport, ja4_version(ch, transport),
-             ch->has_sni_ext ? 'd' : 'i', c > 99 ? (size_t)99 : c, e > 99 ? (size_t)99 : e,
-             alpn);
+             ch->has_sni_ext ? 'd' : 'i', c > 99 ? (size_t)99 : c, e > 99 ? (size_t)99 : e, alpn);
     return 0;
 }
 

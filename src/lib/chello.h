@@ -82,12 +82,12 @@ void chello_free(struct chello *ch);
  * (records as they come off the wire, cut anywhere). */
 struct chello_capture {
     unsigned char hdr[5];
-    size_t hdr_have;  /* bytes of the current record header seen */
-    size_t rec_left;  /* payload bytes of the current record still to come */
+    size_t hdr_have; /* bytes of the current record header seen */
+    size_t rec_left; /* payload bytes of the current record still to come */
     unsigned char *msg;
     size_t have, cap;
-    int state;        /* 0 collecting, 1 complete, -1 given up */
-    const char *why;  /* for state -1 */
+    int state;       /* 0 collecting, 1 complete, -1 given up */
+    const char *why; /* for state -1 */
 };
 void chello_capture_init(struct chello_capture *c);
 /* Feeds len more bytes. Returns 1 once the whole message is there (more input is then

@@ -94,10 +94,9 @@ static void method_make(void)
 {
     method_type = BIO_get_new_index() | BIO_TYPE_FILTER;
     BIO_METHOD *m = BIO_meth_new(method_type, "ClientHello recorder");
-    if (m == NULL || !BIO_meth_set_create(m, rec_create) ||
-        !BIO_meth_set_destroy(m, rec_destroy) || !BIO_meth_set_read_ex(m, rec_read) ||
-        !BIO_meth_set_write_ex(m, rec_write) || !BIO_meth_set_ctrl(m, rec_ctrl) ||
-        !BIO_meth_set_callback_ctrl(m, rec_callback_ctrl)) {
+    if (m == NULL || !BIO_meth_set_create(m, rec_create) || !BIO_meth_set_destroy(m, rec_destroy) ||
+        !BIO_meth_set_read_ex(m, rec_read) || !BIO_meth_set_write_ex(m, rec_write) ||
+        !BIO_meth_set_ctrl(m, rec_ctrl) || !BIO_meth_set_callback_ctrl(m, rec_callback_ctrl)) {
         BIO_meth_free(m);
         m = NULL;
     }
@@ -159,7 +158,7 @@ const struct chello *chello_recorded(SSL *ssl, const char **why)
             r->parsed = -1;
         if (r->cap.state != 0) {
             chello_capture_free(&r->cap); /* the parse keeps its own copy */
-            r->cap.state = 2;           /* done: copy nothing more */
+            r->cap.state = 2;             /* done: copy nothing more */
         }
     }
     *why = r->why;

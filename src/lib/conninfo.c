@@ -127,13 +127,20 @@ static void json_group(struct json *j, const char *key, SSL *ssl)
 static const char *sigtype_name(int nid)
 {
     switch (nid) {
-    case EVP_PKEY_RSA: return "RSA";
-    case EVP_PKEY_RSA_PSS: return "RSA-PSS";
-    case EVP_PKEY_DSA: return "DSA";
-    case EVP_PKEY_EC: return "ECDSA";
-    case NID_ED25519: return "Ed25519";
-    case NID_ED448: return "Ed448";
-    default: return nid != NID_undef ? OBJ_nid2sn(nid) : NULL;
+    case EVP_PKEY_RSA:
+        return "RSA";
+    case EVP_PKEY_RSA_PSS:
+        return "RSA-PSS";
+    case EVP_PKEY_DSA:
+        return "DSA";
+    case EVP_PKEY_EC:
+        return "ECDSA";
+    case NID_ED25519:
+        return "Ed25519";
+    case NID_ED448:
+        return "Ed448";
+    default:
+        return nid != NID_undef ? OBJ_nid2sn(nid) : NULL;
     }
 }
 
@@ -212,9 +219,15 @@ static void json_session(struct json *j, const char *key, SSL *ssl)
 static void json_early_data(struct json *j, const char *key, SSL *ssl)
 {
     switch (SSL_get_early_data_status(ssl)) {
-    case SSL_EARLY_DATA_ACCEPTED: json_string(j, key, "accepted"); break;
-    case SSL_EARLY_DATA_REJECTED: json_string(j, key, "rejected"); break;
-    default: json_string(j, key, "not_sent"); break;
+    case SSL_EARLY_DATA_ACCEPTED:
+        json_string(j, key, "accepted");
+        break;
+    case SSL_EARLY_DATA_REJECTED:
+        json_string(j, key, "rejected");
+        break;
+    default:
+        json_string(j, key, "not_sent");
+        break;
     }
 }
 
@@ -272,22 +285,32 @@ static void json_ocsp(struct json *j, const char *key, SSL *ssl, int requested)
 static const char *sct_status_name(sct_validation_status_t s)
 {
     switch (s) {
-    case SCT_VALIDATION_STATUS_VALID: return "valid";
-    case SCT_VALIDATION_STATUS_INVALID: return "invalid";
-    case SCT_VALIDATION_STATUS_UNVERIFIED: return "unverified";
-    case SCT_VALIDATION_STATUS_UNKNOWN_LOG: return "unknown_log";
-    case SCT_VALIDATION_STATUS_UNKNOWN_VERSION: return "unknown_version";
-    default: return "not_set";
+    case SCT_VALIDATION_STATUS_VALID:
+        return "valid";
+    case SCT_VALIDATION_STATUS_INVALID:
+        return "invalid";
+    case SCT_VALIDATION_STATUS_UNVERIFIED:
+        return "unverified";
+    case SCT_VALIDATION_STATUS_UNKNOWN_LOG:
+        return "unknown_log";
+    case SCT_VALIDATION_STATUS_UNKNOWN_VERSION:
+        return "unknown_version";
+    default:
+        return "not_set";
     }
 }
 
 static const char *sct_source_name(sct_source_t s)
 {
     switch (s) {
-    case SCT_SOURCE_TLS_EXTENSION: return "tls_extension";
-    case SCT_SOURCE_X509V3_EXTENSION: return "certificate";
-    case SCT_SOURCE_OCSP_STAPLED_RESPONSE: return "ocsp";
-    default: return "unknown";
+    case SCT_SOURCE_TLS_EXTENSION:
+        return "tls_extension";
+    case SCT_SOURCE_X509V3_EXTENSION:
+        return "certificate";
+    case SCT_SOURCE_OCSP_STAPLED_RESPONSE:
+        return "ocsp";
+    default:
+        return "unknown";
     }
 }
 
@@ -402,9 +425,8 @@ static void json_tls(struct json *j, SSL *ssl, const struct conninfo *ci)
 static void json_partial_tls(struct json *j, SSL *ssl)
 {
     static const char *const members[] = {
-        "protocol", "cipher", "group", "peer_temp_key", "peer_signature", "alpn",
-        "npn",      "sni",    "session", "early_data",  "ocsp",           "sct",
-        "dane",
+        "protocol", "cipher",     "group", "peer_temp_key", "peer_signature", "alpn", "npn", "sni",
+        "session",  "early_data", "ocsp",  "sct",           "dane",
     };
     for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
         json_null(j, members[i]);

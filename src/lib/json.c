@@ -73,14 +73,22 @@ static size_t utf8_seq_len(const unsigned char *p, size_t n)
 static const char *ascii_escape(unsigned char c, char tmp[8])
 {
     switch (c) {
-    case '"': return "\\\"";
-    case '\\': return "\\\\";
-    case '\b': return "\\b";
-    case '\f': return "\\f";
-    case '\n': return "\\n";
-    case '\r': return "\\r";
-    case '\t': return "\\t";
-    default: break;
+    case '"':
+        return "\\\"";
+    case '\\':
+        return "\\\\";
+    case '\b':
+        return "\\b";
+    case '\f':
+        return "\\f";
+    case '\n':
+        return "\\n";
+    case '\r':
+        return "\\r";
+    case '\t':
+        return "\\t";
+    default:
+        break;
     }
     if (c < 0x20 || c == 0x7f) {
         snprintf(tmp, 8, "\\u%04x", c);

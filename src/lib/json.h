@@ -20,9 +20,9 @@ struct json {
     BIO *out;
     int depth;
     int failed;
-    int pretty;                               /* newlines and two-space indents */
-    unsigned char in_object[JSON_MAX_DEPTH];  /* 1: object, 0: array, per level */
-    unsigned char has_items[JSON_MAX_DEPTH];  /* a comma is due before the next item */
+    int pretty;                              /* newlines and two-space indents */
+    unsigned char in_object[JSON_MAX_DEPTH]; /* 1: object, 0: array, per level */
+    unsigned char has_items[JSON_MAX_DEPTH]; /* a comma is due before the next item */
 };
 
 /* Starts a document on out (not owned). pretty: indented over several lines; else one line. */

@@ -20,9 +20,9 @@ enum timing_phase {
 };
 
 struct timing {
-    struct timespec start;         /* when the connection began */
-    struct timespec mark;          /* when the phase under way began */
-    double ms[TIMING_NPHASES];     /* each phase's length; negative: did not happen */
+    struct timespec start;     /* when the connection began */
+    struct timespec mark;      /* when the phase under way began */
+    double ms[TIMING_NPHASES]; /* each phase's length; negative: did not happen */
 };
 
 /* Starts the clock for a new connection: no phase has happened yet. */

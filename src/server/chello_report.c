@@ -92,8 +92,19 @@ static void json_line(struct server *srv, SSL *ssl, const char *peer,
     split_peer(peer, addr, sizeof(addr), port, sizeof(port));
     server_timing(ssl, &t);
     struct conninfo ci = {
-        "s_server", NULL, port[0] ? port : NULL, NULL, addr[0] ? addr : NULL, NULL, &t,
-        chello_recorded(ssl, &why), 0, 0, -1, -1, e,
+        "s_server",
+        NULL,
+        port[0] ? port : NULL,
+        NULL,
+        addr[0] ? addr : NULL,
+        NULL,
+        &t,
+        chello_recorded(ssl, &why),
+        0,
+        0,
+        -1,
+        -1,
+        e,
     };
     if (conninfo_write_json(mem, ssl, &ci) == 0)
         server_out_bio(srv, mem, 0);

@@ -13,9 +13,18 @@ has_ipv6_loopback || skip_all "no IPv6 loopback"
 
 NAME=he-$$.tlstool.test
 HOSTS_SAVED=$TMP/hosts.saved
-cp /etc/hosts "$HOSTS_SAVED" || bail_out "cannot save /etc/hosts"
-# Written in place (not renamed over): /etc/hosts is often a bind mount.
-restore_hosts() { [[ -f $HOSTS_SAVED ]] && cat "$HOSTS_SAVED" > /etc/hosts; }
+cp -p /etc/hosts "$HOSTS_SAVED" || bail_out "cannot save /etc/hosts"
+# Put back by a rename, so that other tests resolving names meanwhile never see a half
+# file; where /etc/hosts is a bind mount (rename refused) it is rewritten in place instead.
+restore_hosts() {
+    [[ -f $HOSTS_SAVED ]] || return 0
+    if cp -p "$HOSTS_SAVED" "/etc/hosts.tlstool.$$" 2>/dev/null &&
+        mv -f "/etc/hosts.tlstool.$$" /etc/hosts 2>/dev/null; then
+        return 0
+    fi
+    rm -f "/etc/hosts.tlstool.$$"
+    cat "$HOSTS_SAVED" > /etc/hosts
+}
 trap 'restore_hosts; _cleanup' EXIT
 printf '::1 %s\n127.0.0.1 %s\n' "$NAME" "$NAME" >> /etc/hosts
 [[ $(getent ahosts "$NAME" | awk '$2 == "STREAM" {print $1}' | sort | tr '\n' ' ') == "127.0.0.1 ::1 " ]] ||

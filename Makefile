@@ -59,7 +59,7 @@ UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
 TOOL_BIN   := $(TOOL_SRC:tools/%.c=$(BUILD)/tools/%)
 LIBA       := $(BUILD)/libtlstool.a
 
-.PHONY: all san test test-san test-35 unit install uninstall clean fuzz fuzz-build format check-format
+.PHONY: all san test test-san test-35 unit install uninstall clean fuzz fuzz-build format check-format bench
 all: $(BUILD)/s_client $(BUILD)/s_server $(UNIT_BIN) $(TOOL_BIN)
 
 $(BUILD)/obj/%.o: %.c
@@ -109,6 +109,11 @@ test-35:
 	PATH="$(OPENSSL35_PREFIX)/bin:$$PATH" \
 	    OPENSSL_REF_VERSION="$$($(OPENSSL35_PREFIX)/bin/openssl version | cut -d' ' -f2)" \
 	    tests/run build-35
+
+# Side-by-side benchmarks against openssl s_server/s_client and gnutls-serv (bench/README.md).
+# Minutes long, loads both cores, never part of `make test`.
+bench: $(BUILD)/s_client $(BUILD)/s_server
+	BUILD=$(BUILD) bench/all.py
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do echo "# $$t"; $$t || exit 1; done

@@ -201,6 +201,12 @@ static int server_ctx_apply_sessions(SSL_CTX *ctx, struct server_config *cfg)
         SSL_CTX_set_recv_max_early_data(ctx, (uint32_t)cfg->recv_max_early_data);
     if (cfg->no_ca_names)
         SSL_CTX_set_options(ctx, SSL_OP_DISABLE_TLSEXT_CA_NAMES);
+#ifdef SSL_OP_ENABLE_KTLS
+    /* -sendfile needs kernel TLS; where the kernel or the cipher cannot do it the responder
+     * says so once and reads the file instead */
+    if (cfg->sendfile)
+        SSL_CTX_set_options(ctx, SSL_OP_ENABLE_KTLS);
+#endif
     return server_sessions_setup(ctx, cfg);
 }
 

@@ -3,6 +3,7 @@
 #include "client/client.h"
 #include "client/observe.h"
 #include "lib/err.h"
+#include "lib/features.h"
 #include "lib/load.h"
 #include "lib/net.h"
 
@@ -275,6 +276,19 @@ static int open_udp(const struct client_config *cfg, const char *host, const cha
     return fd;
 }
 
+#ifdef HAVE_OPENSSL35_OUTPUT
+/* openssl 3.5 names the address it connects to, numerically, on stderr. */
+static void say_connecting(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    char host[NI_MAXHOST];
+    if (fd >= 0 && getpeername(fd, (struct sockaddr *)&ss, &len) == 0 &&
+        getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), NULL, 0, NI_NUMERICHOST) == 0)
+        fprintf(stderr, "Connecting to %s\n", host);
+}
+#endif
+
 int client_connect(const struct client_config *cfg)
 {
     return client_connect_info(cfg, NULL);
@@ -304,6 +318,9 @@ int client_connect_info(const struct client_config *cfg, struct net_connect_info
         if (fd < 0)
             err_msg("%s", why);
     }
+#ifdef HAVE_OPENSSL35_OUTPUT
+    say_connecting(fd);
+#endif
 done:
     free(host);
     free(port);

@@ -285,7 +285,11 @@ static void close_connection(SSL *ssl, int fd, int drain)
     if (drain && fd >= 0) {
         shutdown(fd, SHUT_WR);
         BIO *rbio = SSL_get_rbio(ssl);
+#ifdef HAVE_OPENSSL35_OUTPUT
+        char buf[16384]; /* openssl 3.5 reads the rest 16 KiB at a time, as -debug shows */
+#else
         char buf[8192];
+#endif
         struct timespec start, now;
         clock_gettime(CLOCK_MONOTONIC, &start);
         for (;;) {

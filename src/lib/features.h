@@ -39,6 +39,11 @@
 #define HAVE_PREFER_NO_DHE_KEX 1
 #endif
 
+/* The name of the signature scheme the peer used ("rsa_pss_rsae_sha256"). */
+#ifdef SSL_get0_peer_signature_name
+#define HAVE_SIGALG_NAMES 1
+#endif
+
 /* Kernel TLS offload: present in 3.0 already, when the library was configured with it. */
 #if defined(SSL_OP_ENABLE_KTLS) && !defined(OPENSSL_NO_KTLS)
 #define HAVE_KTLS 1
@@ -56,6 +61,11 @@
 /* openssl 3.5's s_client says "Peer Temp Key:" where 3.0 said "Server Temp Key:", and names
  * the TLS 1.3 group when the peer's share is no key (hybrid and ML-KEM groups). */
 #define HAVE_PEER_TEMP_KEY_LINES 1
+/* The rest of what openssl 3.5's s_client/s_server print differently from 3.0's, which the
+ * reports follow so that scripts see the lines of the openssl that goes with the library:
+ * names as "CN=x, O=y" by default, "Protocol:" after the cipher, "This TLS version forbids
+ * renegotiation.", key and signature algorithms by their provider names, "Connecting to". */
+#define HAVE_OPENSSL35_OUTPUT 1
 #endif
 
 #endif

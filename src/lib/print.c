@@ -72,8 +72,14 @@ static int nameopt_apply(const char *item, size_t len, unsigned long *flags)
 static int nameopt_parse(const char *nameopt, unsigned long *flags)
 {
     *flags = XN_FLAG_ONELINE;
-    if (nameopt == NULL)
+    if (nameopt == NULL) {
+#ifdef HAVE_OPENSSL35_OUTPUT
+        /* openssl 3.5's default: "O=x, CN=y", UTF-8, unprintables dumped */
+        *flags = XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN | ASN1_STRFLGS_ESC_CTRL |
+                 ASN1_STRFLGS_UTF8_CONVERT | ASN1_STRFLGS_DUMP_UNKNOWN | ASN1_STRFLGS_DUMP_DER;
+#endif
         return 0;
+    }
     for (const char *p = nameopt; *p != '\0';) {
         size_t len = strcspn(p, ",");
         if (nameopt_apply(p, len, flags) < 0)
@@ -89,7 +95,7 @@ unsigned long print_nameopt_flags(const char *nameopt)
 {
     unsigned long flags;
     if (nameopt_parse(nameopt, &flags) < 0)
-        return XN_FLAG_ONELINE;
+        nameopt_parse(NULL, &flags);
     return flags;
 }
 
@@ -131,6 +137,23 @@ void print_name_fp(FILE *out, const X509_NAME *name, unsigned long flags)
 static void print_chain_cert_details(BIO *out, X509 *cert)
 {
     EVP_PKEY *pkey = X509_get0_pubkey(cert);
+#ifdef HAVE_OPENSSL35_OUTPUT
+    if (pkey != NULL) {
+        /* 3.5: the provider's key type name, the signature's long name, an EC key's curve */
+        const char *type = EVP_PKEY_get0_type_name(pkey);
+        char curve[80] = "";
+        if (EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC)
+            EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof(curve),
+                                           NULL);
+        BIO_printf(out, "   a:PKEY: %s, ", type ? type : OBJ_nid2ln(EVP_PKEY_get_base_id(pkey)));
+        if (curve[0] != '\0')
+            BIO_printf(out, "(%s)", curve);
+        else
+            BIO_printf(out, "%d (bit)", EVP_PKEY_get_bits(pkey));
+        BIO_printf(out, "; sigalg: %s\n", OBJ_nid2ln(X509_get_signature_nid(cert)));
+        pkey = NULL;
+    }
+#endif
     if (pkey != NULL) {
         BIO_printf(out, "   a:PKEY: %s, %d (bit); sigalg: %s\n",
                    OBJ_nid2sn(EVP_PKEY_get_base_id(pkey)), EVP_PKEY_get_bits(pkey),
@@ -185,7 +208,11 @@ static const char *sigtype_name(int nid)
     case NID_id_GostR3410_2001: return "gost2001";
     case NID_id_GostR3410_2012_256: return "gost2012_256";
     case NID_id_GostR3410_2012_512: return "gost2012_512";
+#ifdef HAVE_OPENSSL35_OUTPUT
+    default: return OBJ_nid2sn(nid); /* 3.5: a provider's algorithm (ML-DSA) by its name */
+#else
     default: return NULL;
+#endif
     }
 }
 
@@ -279,8 +306,33 @@ void print_sigalgs(BIO *out, SSL *ssl)
     print_sigalg_list(out, ssl, 1);
     if (SSL_get_peer_signature_nid(ssl, &nid) && nid != NID_undef)
         BIO_printf(out, "Peer signing digest: %s\n", OBJ_nid2sn(nid));
+    print_peer_sigtype(out, ssl, "Peer signature type");
+}
+
+void print_peer_sigtype(BIO *out, SSL *ssl, const char *label)
+{
+    int nid = 0;
+#ifdef HAVE_SIGALG_NAMES
+    const char *name = NULL;
+    if (SSL_get0_peer_signature_name(ssl, &name) && name != NULL) {
+        BIO_printf(out, "%s: %s\n", label, name);
+        return;
+    }
+#endif
     if (SSL_get_peer_signature_type_nid(ssl, &nid) && sigtype_name(nid) != NULL)
-        BIO_printf(out, "Peer signature type: %s\n", sigtype_name(nid));
+        BIO_printf(out, "%s: %s\n", label, sigtype_name(nid));
+}
+
+void print_renegotiation(BIO *out, SSL *ssl)
+{
+#ifdef HAVE_OPENSSL35_OUTPUT
+    if (!SSL_is_dtls(ssl) && SSL_version(ssl) >= TLS1_3_VERSION) {
+        BIO_puts(out, "This TLS version forbids renegotiation.\n");
+        return;
+    }
+#endif
+    BIO_printf(out, "Secure Renegotiation IS%s supported\n",
+               SSL_get_secure_renegotiation_support(ssl) ? "" : " NOT");
 }
 
 void print_tmp_key(BIO *out, SSL *ssl)
@@ -332,7 +384,11 @@ static void print_dane_match(BIO *out, SSL *ssl)
     BIO_printf(out, " %s at depth %d\n",
                mspki != NULL ? "signed the certificate"
                : depth > 0   ? "matched TA certificate"
+#ifdef HAVE_OPENSSL35_OUTPUT
+                             : "matched the EE certificate",
+#else
                              : "matched EE certificate",
+#endif
                depth);
 }
 
@@ -496,11 +552,13 @@ void print_client_report(BIO *out, SSL *ssl, const struct print_opts *po, int sh
     const SSL_CIPHER *cipher = SSL_get_current_cipher(ssl);
     BIO_printf(out, "---\n%s, %s, Cipher is %s\n", SSL_session_reused(ssl) ? "Reused" : "New",
                SSL_CIPHER_get_version(cipher), SSL_CIPHER_get_name(cipher));
+#ifdef HAVE_OPENSSL35_OUTPUT
+    BIO_printf(out, "Protocol: %s\n", SSL_get_version(ssl));
+#endif
     X509 *peer = short_form ? NULL : SSL_get0_peer_certificate(ssl);
     if (peer != NULL)
         BIO_printf(out, "Server public key is %d bit\n", EVP_PKEY_get_bits(X509_get0_pubkey(peer)));
-    BIO_printf(out, "Secure Renegotiation IS%s supported\n",
-               SSL_get_secure_renegotiation_support(ssl) ? "" : " NOT");
+    print_renegotiation(out, ssl);
     print_compression(out, ssl);
     print_alpn_npn(out, ssl, npn_status);
     print_srtp(out, ssl);
@@ -629,11 +687,26 @@ void print_server_report(BIO *out, SSL *ssl, const struct print_opts *po)
     print_srtp(out, ssl);
     if (SSL_session_reused(ssl))
         BIO_puts(out, "Reused session-id\n");
-    BIO_printf(out, "Secure Renegotiation IS%s supported\n",
-               SSL_get_secure_renegotiation_support(ssl) ? "" : " NOT");
+    print_renegotiation(out, ssl);
     if (SSL_get_options(ssl) & SSL_OP_NO_RENEGOTIATION)
         BIO_puts(out, "Renegotiation is DISABLED\n");
     print_keymat(out, ssl, po);
+}
+
+void print_brief_no_cert(BIO *out, SSL *ssl)
+{
+#ifdef HAVE_OPENSSL35_OUTPUT
+    if (SSL_get0_peer_rpk(ssl) != NULL) {
+        BIO_puts(out, "Peer used raw public key\n");
+        print_peer_sigtype(out, ssl, "Signature type");
+        print_verify_detail(out, ssl);
+    } else {
+        BIO_puts(out, "No peer certificate or raw public key\n");
+    }
+#else
+    (void)ssl;
+    BIO_puts(out, "No peer certificate\n");
+#endif
 }
 
 void print_brief(BIO *out, SSL *ssl, const struct print_opts *po)
@@ -651,15 +724,18 @@ void print_brief(BIO *out, SSL *ssl, const struct print_opts *po)
         /* openssl says "UNDEF" for signatures without a separate hash (Ed25519) */
         if (SSL_get_peer_signature_nid(ssl, &nid))
             BIO_printf(out, "Hash used: %s\n", OBJ_nid2sn(nid));
-        if (SSL_get_peer_signature_type_nid(ssl, &nid) && sigtype_name(nid) != NULL)
-            BIO_printf(out, "Signature type: %s\n", sigtype_name(nid));
+        print_peer_sigtype(out, ssl, "Signature type");
         print_verify_detail(out, ssl);
     } else {
-        BIO_puts(out, "No peer certificate\n");
+        print_brief_no_cert(out, ssl);
     }
     print_point_formats(out, ssl);
     if (SSL_is_server(ssl))
         print_groups(out, ssl);
+#ifdef HAVE_OPENSSL35_OUTPUT
+    print_tmp_key(out, ssl); /* 3.5 prints it on both sides */
+#else
     else
         print_tmp_key(out, ssl);
+#endif
 }

@@ -40,6 +40,14 @@ void print_brief(BIO *out, SSL *ssl, const struct print_opts *po);
 void print_sigalgs(BIO *out, SSL *ssl);
 /* "Server Temp Key: X25519, 253 bits" and the like (client side). */
 void print_tmp_key(BIO *out, SSL *ssl);
+/* "LABEL: rsa_pss_rsae_sha256" (3.5 names the scheme) or "LABEL: RSA-PSS" (3.0), for
+ * "Peer signature type" and -brief's "Signature type". */
+void print_peer_sigtype(BIO *out, SSL *ssl, const char *label);
+/* "Secure Renegotiation IS [NOT] supported", or 3.5's "This TLS version forbids
+ * renegotiation." for TLS 1.3. */
+void print_renegotiation(BIO *out, SSL *ssl);
+/* -brief's line when the peer sent no certificate (3.5 also tells of a raw public key). */
+void print_brief_no_cert(BIO *out, SSL *ssl);
 /* "Verification: OK" or "Verification error: ...", then the DANE TLSA record that matched. */
 void print_verify_detail(BIO *out, SSL *ssl);
 /* "Keying material exporter:" block, when -keymatexport was given. */

@@ -79,8 +79,7 @@ static void page_shared_ciphers(BIO *out, SSL *ssl)
 void page_write(BIO *out, SSL *ssl, const struct server *srv)
 {
     BIO_write(out, srv->page_head, (int)srv->page_head_len);
-    BIO_printf(out, "Secure Renegotiation IS%s supported\n",
-               SSL_get_secure_renegotiation_support(ssl) ? "" : " NOT");
+    print_renegotiation(out, ssl);
     BIO_write(out, srv->page_ciphers, (int)srv->page_ciphers_len);
     page_shared_ciphers(out, ssl);
     print_sigalgs(out, ssl);

@@ -188,8 +188,7 @@ void server_print_report(BIO *out, SSL *ssl, const struct print_opts *po)
     print_srtp(out, ssl);
     if (SSL_session_reused(ssl))
         BIO_puts(out, "Reused session-id\n");
-    BIO_printf(out, "Secure Renegotiation IS%s supported\n",
-               SSL_get_secure_renegotiation_support(ssl) ? "" : " NOT");
+    print_renegotiation(out, ssl);
     if (SSL_get_options(ssl) & SSL_OP_NO_RENEGOTIATION)
         BIO_puts(out, "Renegotiation is DISABLED\n");
     print_keymat(out, ssl, po);
@@ -217,6 +216,7 @@ static void print_client_groups(BIO *out, SSL *ssl)
     OPENSSL_free(groups);
 }
 
+#ifndef HAVE_OPENSSL35_OUTPUT /* 3.5 names the signature scheme instead */
 static const char *sigtype_name(int nid)
 {
     switch (nid) {
@@ -229,6 +229,7 @@ static const char *sigtype_name(int nid)
     default: return "unknown";
     }
 }
+#endif
 
 /* Each suite of the ClientHello, in its order: a name, or the code point ("0x0A0A") for one
  * libssl does not know. With only_unknown, just the latter. */
@@ -274,14 +275,21 @@ void server_print_brief(BIO *out, SSL *ssl, const struct print_opts *po)
         BIO_puts(out, "\n");
         if (SSL_get_peer_signature_nid(ssl, &nid))
             BIO_printf(out, "Hash used: %s\n", OBJ_nid2sn(nid));
+#ifdef HAVE_OPENSSL35_OUTPUT
+        print_peer_sigtype(out, ssl, "Signature type");
+#else
         if (SSL_get_peer_signature_type_nid(ssl, &nid))
             BIO_printf(out, "Signature type: %s\n", sigtype_name(nid));
+#endif
         print_verify_detail(out, ssl);
     } else {
-        BIO_puts(out, "No peer certificate\n");
+        print_brief_no_cert(out, ssl);
     }
     print_point_formats(out, ssl);
     print_client_groups(out, ssl);
+#ifdef HAVE_OPENSSL35_OUTPUT
+    print_tmp_key(out, ssl); /* 3.5's s_server -brief names the key exchange too */
+#endif
 }
 
 void server_print_stats(BIO *out, SSL_CTX *ctx)

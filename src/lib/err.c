@@ -44,7 +44,9 @@ const char *err_queue_reason(char *buf, size_t len)
     /* A failed fopen() and the like end in a wrapper that only says "system lib"; the errno
      * it is about sits at the root of the queue, and is the cause worth naming. */
     unsigned long root = ERR_peek_error();
-    if (ERR_SYSTEM_ERROR(e) || (ERR_GET_REASON(e) == ERR_R_SYS_LIB && ERR_SYSTEM_ERROR(root))) {
+    /* (OpenSSL 3.5 wraps it in "BIO lib" instead) */
+    int wrapper = ERR_GET_REASON(e) == ERR_R_SYS_LIB || ERR_GET_REASON(e) == ERR_R_BIO_LIB;
+    if (ERR_SYSTEM_ERROR(e) || (wrapper && ERR_SYSTEM_ERROR(root))) {
         snprintf(buf, len, "%s", strerror(ERR_GET_REASON(ERR_SYSTEM_ERROR(e) ? e : root)));
         return buf;
     }

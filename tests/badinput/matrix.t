@@ -218,6 +218,7 @@ ROWS
 # its verify callback and SNI callback print, which scripts expect from s_client.
 ALLOWED_EXTRA='^(s_client|s_server): Use -help for summary\.$|^depth=|^verify (error|return)'
 ALLOWED_EXTRA+="|^not(Before|After)=|^Can't use SSL_get_servername\$"
+ALLOWED_EXTRA+='|^Connecting to ' # openssl 3.5's s_client says where it connects, and so do we
 SANITIZER='AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer|runtime error:'
 
 trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; s=${s%"${s##*[![:space:]]}"}; printf '%s' "$s"; }

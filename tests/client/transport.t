@@ -14,7 +14,8 @@ ref_server srv "$port" || bail_out "openssl s_server does not start"
 # the report's PEM is what openssl x509 reads from a pipe
 subject=$(with_timeout 10 "${CLIENT[@]}" -connect "127.0.0.1:$port" < /dev/null 2>/dev/null |
           openssl x509 -noout -subject)
-is "$subject" "subject=O = s_tests, CN = localhost" "s_client | openssl x509 -noout -subject"
+# (openssl 3.5 prints names without the blanks around '=')
+like "$subject" "^subject=O ?= ?s_tests, CN ?= ?localhost\$" "s_client | openssl x509 -noout -subject"
 
 # -proxy without credentials
 pport=$(free_port) || bail_out "no free port"

@@ -32,7 +32,7 @@ if srv_up srv "${rsa_id[@]}" -CAfile "$CERTS/ca.pem" -status_verbose \
     file_like "$TMP/one.cli" "Serial Number: $serial" "... for our certificate"
     staple two
     file_like "$TMP/two.cli" 'Cert Status: good' "a second client gets the staple too"
-    is "$(count_lines "$TMP/responder.err" 'Received request')" 1 \
+    is "$(count_lines "$TMP/responder.err" '[Rr]eceived request')" 1 \
         "the response was fetched once and reused (the responder saw one request)"
     file_like "$TMP/srv.err" '^cert_status: callback called$' "-status_verbose: the callback is reported"
     file_like "$TMP/srv.err" "^cert_status: default URL: http://127\.0\.0\.1:$OCSP_PORT/" \

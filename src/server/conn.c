@@ -204,6 +204,8 @@ static void format_peer(char *buf, size_t len, const struct sockaddr *sa, sockle
     }
 }
 
+static void conn_run(struct conn *c);
+
 /* -nbio_test: a filter that makes random reads and writes "retry", which exercises every
  * want-read/want-write path of the loop. */
 static int conn_set_bio(struct conn *c, int nbio_test)
@@ -224,29 +226,68 @@ static int conn_set_bio(struct conn *c, int nbio_test)
     return 0;
 }
 
-int conn_accept(struct worker *w, int fd, const struct sockaddr *peer, socklen_t peerlen)
+/* DTLS: a datagram BIO on the (connected) socket, with -mtu applied. */
+static int conn_set_dgram_bio(struct conn *c, const struct sockaddr *peer, int mtu)
+{
+    BIO *bio = BIO_new_dgram(c->fd, BIO_NOCLOSE);
+    BIO_ADDR *addr = BIO_ADDR_new();
+    int ok = bio != NULL && addr != NULL;
+    if (ok && peer->sa_family == AF_INET)
+        ok = BIO_ADDR_rawmake(addr, AF_INET, &((const struct sockaddr_in *)peer)->sin_addr,
+                              sizeof(struct in_addr), ((const struct sockaddr_in *)peer)->sin_port);
+    else if (ok)
+        ok = BIO_ADDR_rawmake(addr, AF_INET6, &((const struct sockaddr_in6 *)peer)->sin6_addr,
+                              sizeof(struct in6_addr),
+                              ((const struct sockaddr_in6 *)peer)->sin6_port);
+    if (ok)
+        BIO_ctrl(bio, BIO_CTRL_DGRAM_SET_CONNECTED, 0, addr);
+    BIO_ADDR_free(addr);
+    if (!ok) {
+        BIO_free(bio);
+        return -1;
+    }
+    SSL_set_bio(c->ssl, bio, bio);
+    if (mtu > 0) {
+        SSL_set_options(c->ssl, SSL_OP_NO_QUERY_MTU);
+        DTLS_set_link_mtu(c->ssl, mtu);
+    }
+    return 0;
+}
+
+/* A new connection on fd (or, for DTLS, the listening socket connected to the peer), with ssl
+ * when DTLSv1_listen() made it already. On failure fd is closed (DTLS: left to the caller). */
+static int conn_new(struct worker *w, int fd, const struct sockaddr *peer, socklen_t peerlen,
+                    SSL *ssl, int dgram)
 {
     struct server *srv = w->srv;
     struct conn *c = calloc(1, sizeof(*c));
     if (c == NULL) {
         err_warn("out of memory for a new connection");
-        close(fd);
+        SSL_free(ssl);
+        if (!dgram)
+            close(fd);
         return -1;
     }
     c->src.kind = EV_CONN;
     c->w = w;
     c->fd = fd;
+    c->dgram = dgram != 0;
     c->h = mode_handler(srv->cfg->mode);
     format_peer(c->peer, sizeof(c->peer), peer, peerlen);
-    c->ssl = SSL_new(srv->ctx);
-    if (c->ssl == NULL || conn_set_bio(c, srv->cfg->common.nbio_test) < 0) {
+    c->ssl = ssl != NULL ? ssl : SSL_new(srv->ctx);
+    int rc = c->ssl == NULL ? -1
+             : dgram        ? conn_set_dgram_bio(c, peer, srv->cfg->common.mtu)
+                            : conn_set_bio(c, srv->cfg->common.nbio_test);
+    if (rc < 0) {
         err_ssl("cannot set up a connection for %s", c->peer);
         goto fail;
     }
     SSL_set_app_data(c->ssl, c);
     SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE |
                              SSL_MODE_RELEASE_BUFFERS);
-    SSL_set_accept_state(c->ssl);
+    /* not after DTLSv1_listen(): that would forget the cookie exchange it has done */
+    if (ssl == NULL)
+        SSL_set_accept_state(c->ssl);
     if (trace_setup_ssl(c->ssl, &srv->cfg->common) < 0 || server_chello_attach(c->ssl) < 0)
         goto fail;
     /* linked in before anything can fail below, so conn_free() undoes it all */
@@ -260,12 +301,45 @@ int conn_accept(struct worker *w, int fd, const struct sockaddr *peer, socklen_t
     c->phase = PH_HANDSHAKE;
     conn_arm(c, CONN_TIMER_HANDSHAKE);
     worker_watch(w, c, EPOLLIN);
+    if (dgram)
+        conn_run(c); /* the ClientHello is already waiting */
     return 0;
 fail:
     SSL_free(c->ssl);
-    close(fd);
+    if (!dgram)
+        close(fd);
     free(c);
     return -1;
+}
+
+int conn_accept(struct worker *w, int fd, const struct sockaddr *peer, socklen_t peerlen)
+{
+    return conn_new(w, fd, peer, peerlen, NULL, 0);
+}
+
+int conn_accept_dtls(struct worker *w, int fd, const struct sockaddr *peer, socklen_t peerlen,
+                     SSL *ssl)
+{
+    return conn_new(w, fd, peer, peerlen, ssl, 1);
+}
+
+void conn_dtls_timer(struct conn *c)
+{
+    if (DTLSv1_handle_timeout(c->ssl) < 0) {
+        conn_warn(c, "DTLS retransmission failed");
+        ERR_clear_error();
+        c->failed = 1;
+        c->phase = PH_CLOSED;
+    }
+    conn_run(c);
+}
+
+int64_t conn_dtls_deadline(const struct conn *c)
+{
+    struct timeval tv;
+    if (!c->dgram || !DTLSv1_get_timeout(c->ssl, &tv))
+        return 0;
+    return loop_now() + (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
 /* A TLS call returned r <= 0: records what it waits for in *want and returns 0, or says why
@@ -511,7 +585,8 @@ static void step_shutdown(struct conn *c)
             ERR_clear_error();
         }
     }
-    if (shutdown(c->fd, SHUT_WR) < 0) {
+    /* a datagram socket has no half-close (and is the listener: it must stay whole) */
+    if (c->dgram || shutdown(c->fd, SHUT_WR) < 0) {
         c->phase = PH_CLOSED;
         return;
     }
@@ -622,7 +697,13 @@ void conn_free(struct conn *c)
         c->h->close(c);
     worker_conn_gone(c->w, c);
     SSL_free(c->ssl);
-    close(c->fd);
+    if (c->dgram) {
+        /* the listening socket: unbound from this peer, ready for the next */
+        struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+        connect(c->fd, &unspec, sizeof(unspec));
+    } else {
+        close(c->fd);
+    }
     BIO_free(c->early);
     free(c->out);
     free(c);

@@ -43,7 +43,7 @@ struct conn {
     char *out; /* plaintext queued for SSL_write: out[off..len) */
     size_t out_len, out_off, out_cap, out_try;
     unsigned producing : 1, finishing : 1, read_paused : 1, failed : 1, in_ready : 1,
-        stateless_ok : 1, hrr_sent : 1, early_done : 1, peer_done : 1, watched : 1;
+        stateless_ok : 1, hrr_sent : 1, early_done : 1, peer_done : 1, watched : 1, dgram : 1;
     BIO *early; /* early data received so far (-early_data) */
     char peer[64];
 };
@@ -82,6 +82,15 @@ int64_t loop_now(void);
 /* Takes over an accepted socket: a new connection in the handshake phase. Returns 0, or -1
  * (reported; the socket is closed). */
 int conn_accept(struct worker *w, int fd, const struct sockaddr *peer, socklen_t peerlen);
+/* DTLS: takes over the listening socket fd, connected to peer, for one connection; ssl is
+ * the one DTLSv1_listen() made, or NULL. When the connection ends the socket is unbound from
+ * the peer, not closed. Returns 0 or -1 (reported). */
+int conn_accept_dtls(struct worker *w, int fd, const struct sockaddr *peer, socklen_t peerlen,
+                     SSL *ssl);
+/* DTLS: when the connection's retransmission timer runs out (ms), or 0 for no timer. */
+int64_t conn_dtls_deadline(const struct conn *c);
+/* DTLS: the retransmission timer ran out. May free c. */
+void conn_dtls_timer(struct conn *c);
 /* Handles readiness (EPOLLIN/OUT/ERR bits) of c; may free c. */
 void conn_event(struct conn *c, uint32_t events);
 /* c's timer ran out: warns (unless it was closing anyway) and frees it. */

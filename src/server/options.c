@@ -294,6 +294,14 @@ int server_config_finish(struct server_config *cfg, int argc, char **argv)
         err_msg("Use -help for summary.");
         return -1;
     }
+    if (cfg->listen_dtls && !cfg->common.dtls) {
+        err_msg("-listen can only be used with DTLS (-dtls, -dtls1, -dtls1_2)");
+        return -1;
+    }
+    if (cfg->common.dtls && (cfg->unix_path != NULL || cfg->stateless || cfg->early_data)) {
+        err_msg("DTLS cannot be used with -unix, -stateless or -early_data");
+        return -1;
+    }
     if (cfg->early_data && cfg->mode != MODE_INTERACTIVE) {
         err_msg("Can't use -early_data in combination with -www, -WWW, -HTTP, or -rev");
         return -1;

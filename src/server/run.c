@@ -18,6 +18,7 @@
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
+#include <netdb.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -112,6 +113,44 @@ static int listen_address(const struct server_config *cfg, char **host, char **p
     return 0;
 }
 
+/* DTLS: a UDP socket on host:port (host NULL: every address, IPv6 taking IPv4 too unless
+ * -6). Returns it, or -1 (reported). */
+static int listen_udp(const char *host, const char *port, int family)
+{
+    struct addrinfo hints, *res = NULL;
+    memset(&hints, 0, sizeof(hints));
+    hints.ai_family = family;
+    hints.ai_socktype = SOCK_DGRAM;
+    hints.ai_flags = AI_PASSIVE;
+    int rc = getaddrinfo(host, port, &hints, &res), fd = -1, saved = 0;
+    if (rc != 0) {
+        err_msg("cannot resolve %s port %s: %s", host ? host : "*", port, gai_strerror(rc));
+        return -1;
+    }
+    /* the IPv6 wildcard first, as for TCP: it takes IPv4 as well */
+    for (int pass = 0; pass < 2 && fd < 0; pass++)
+        for (struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
+            if ((pass == 0) != (ai->ai_family == AF_INET6 && host == NULL))
+                continue;
+            fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+            int one = 1, v6only = family == AF_INET6;
+            if (fd >= 0) {
+                setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+                if (ai->ai_family == AF_INET6)
+                    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
+            }
+            if (fd >= 0 && bind(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+                saved = errno;
+                close(fd);
+                fd = -1;
+            }
+        }
+    freeaddrinfo(res);
+    if (fd < 0)
+        err_msg("cannot listen on UDP %s:%s: %s", host ? host : "*", port, strerror(saved));
+    return fd;
+}
+
 /* Opens the listening socket named by -accept/-port/-unix. reuseport: the workers will each
  * open one more on the same address. Returns the socket, or -1 (reported). */
 static int server_listen(const struct server_config *cfg, int reuseport, int *port_zero)
@@ -128,9 +167,13 @@ static int server_listen(const struct server_config *cfg, int reuseport, int *po
     int fd = -1;
     if (listen_address(cfg, &host, &port) == 0) {
         *port_zero = strcmp(port, "0") == 0;
-        fd = net_listen(host, port, cfg->family, reuseport, why, sizeof(why));
-        if (fd < 0)
-            err_msg("%s", why);
+        if (cfg->common.dtls) {
+            fd = listen_udp(host, port, cfg->family);
+        } else {
+            fd = net_listen(host, port, cfg->family, reuseport, why, sizeof(why));
+            if (fd < 0)
+                err_msg("%s", why);
+        }
     }
     free(host);
     free(port);
@@ -214,8 +257,9 @@ static void plan_workers(struct server *srv)
 {
     const struct server_config *cfg = srv->cfg;
     int interactive = cfg->mode == MODE_INTERACTIVE;
-    srv->concurrent = !interactive || cfg->common.quiet;
-    if (interactive) {
+    /* DTLS serves one peer at a time on its one socket, as openssl does */
+    srv->concurrent = (!interactive || cfg->common.quiet) && !cfg->common.dtls;
+    if (interactive || cfg->common.dtls) {
         srv->nworkers = 1;
     } else if (cfg->workers > 0) {
         srv->nworkers = cfg->workers;
@@ -261,7 +305,8 @@ static int prepare_state(struct server *srv)
     }
     if (cfg->ext_cache && (srv->sessions = sess_cache_new()) == NULL)
         return -1;
-    if (cfg->stateless && RAND_bytes(srv->cookie_secret, sizeof(srv->cookie_secret)) != 1) {
+    if ((cfg->stateless || cfg->common.dtls) &&
+        RAND_bytes(srv->cookie_secret, sizeof(srv->cookie_secret)) != 1) {
         err_ssl("cannot make a cookie secret");
         return -1;
     }
@@ -363,7 +408,7 @@ int server_run(struct server_config *cfg, SSL_CTX *ctx, SSL_CTX *sni_ctx)
     plan_workers(&srv);
     if (prepare_pages(&srv) < 0 || prepare_state(&srv) < 0)
         goto done;
-    int reuseport = srv.nworkers > 1 && cfg->unix_path == NULL;
+    int reuseport = srv.nworkers > 1 && cfg->unix_path == NULL && !cfg->common.dtls;
     srv.shared_listener = srv.nworkers > 1 && !reuseport;
     int lfd = server_listen(cfg, reuseport, &port_zero);
     if (lfd < 0)

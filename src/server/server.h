@@ -158,7 +158,7 @@ struct server {
 
     struct ocsp_cache *ocsp;      /* -status */
     struct sess_cache *sessions;  /* -ext_cache */
-    unsigned char cookie_secret[32]; /* -stateless */
+    unsigned char cookie_secret[32]; /* -stateless, DTLS -listen */
 };
 
 /* Accepts and serves connections until -naccept is reached or a quit command. Returns the

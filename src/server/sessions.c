@@ -216,6 +216,40 @@ static int verify_cookie(SSL *ssl, const unsigned char *cookie, size_t len)
     return cookie_for(ssl, want, &wlen) && wlen == len && CRYPTO_memcmp(want, cookie, len) == 0;
 }
 
+/* DTLS -listen: the same HMAC, of the peer's address as the datagram BIO knows it. */
+static int dtls_cookie_for(SSL *ssl, unsigned char *cookie, unsigned int *len)
+{
+    struct server *srv = server_of_ctx(SSL_get_SSL_CTX(ssl));
+    BIO_ADDR *peer = BIO_ADDR_new();
+    int ok = 0;
+    if (srv != NULL && peer != NULL && BIO_dgram_get_peer(SSL_get_rbio(ssl), peer) > 0) {
+        /* family, port and address: what identifies the peer */
+        unsigned char id[4 + 16];
+        size_t alen = sizeof(id) - 4;
+        unsigned short port = BIO_ADDR_rawport(peer);
+        id[0] = (unsigned char)BIO_ADDR_family(peer);
+        id[1] = 0;
+        memcpy(id + 2, &port, 2);
+        if (BIO_ADDR_rawaddress(peer, id + 4, &alen))
+            ok = HMAC(EVP_sha256(), srv->cookie_secret, sizeof(srv->cookie_secret), id, 4 + alen,
+                      cookie, len) != NULL;
+    }
+    BIO_ADDR_free(peer);
+    return ok;
+}
+
+static int dtls_generate_cookie(SSL *ssl, unsigned char *cookie, unsigned int *len)
+{
+    return dtls_cookie_for(ssl, cookie, len);
+}
+
+static int dtls_verify_cookie(SSL *ssl, const unsigned char *cookie, unsigned int len)
+{
+    unsigned char want[EVP_MAX_MD_SIZE];
+    unsigned int wlen = 0;
+    return dtls_cookie_for(ssl, want, &wlen) && wlen == len && CRYPTO_memcmp(want, cookie, len) == 0;
+}
+
 int server_sessions_setup(SSL_CTX *ctx, struct server_config *cfg)
 {
     if (cfg->ext_cache) {
@@ -236,6 +270,10 @@ int server_sessions_setup(SSL_CTX *ctx, struct server_config *cfg)
     if (cfg->stateless) {
         SSL_CTX_set_stateless_cookie_generate_cb(ctx, generate_cookie);
         SSL_CTX_set_stateless_cookie_verify_cb(ctx, verify_cookie);
+    }
+    if (cfg->common.dtls) {
+        SSL_CTX_set_cookie_generate_cb(ctx, dtls_generate_cookie);
+        SSL_CTX_set_cookie_verify_cb(ctx, dtls_verify_cookie);
     }
     return 0;
 }

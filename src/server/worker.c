@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <openssl/err.h>
 
 /* Connections one wake-up of the listener may accept, so a flood of new clients cannot starve
  * the open ones. */
@@ -151,9 +152,100 @@ static void at_limit(struct worker *w)
              w->srv->max_conns, w->srv->nworkers > 1 ? " in one worker" : "");
 }
 
+/* The peer DTLSv1_listen() found, as a sockaddr. Returns 0 or -1. */
+static int bio_addr_to_sockaddr(const BIO_ADDR *a, struct sockaddr_storage *ss, socklen_t *len)
+{
+    size_t alen = 0;
+    memset(ss, 0, sizeof(*ss));
+    if (BIO_ADDR_family(a) == AF_INET) {
+        struct sockaddr_in *in = (struct sockaddr_in *)ss;
+        in->sin_family = AF_INET;
+        in->sin_port = BIO_ADDR_rawport(a);
+        alen = sizeof(in->sin_addr);
+        *len = sizeof(*in);
+        return BIO_ADDR_rawaddress(a, &in->sin_addr, &alen) ? 0 : -1;
+    }
+    if (BIO_ADDR_family(a) == AF_INET6) {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+        in6->sin6_family = AF_INET6;
+        in6->sin6_port = BIO_ADDR_rawport(a);
+        alen = sizeof(in6->sin6_addr);
+        *len = sizeof(*in6);
+        return BIO_ADDR_rawaddress(a, &in6->sin6_addr, &alen) ? 0 : -1;
+    }
+    return -1;
+}
+
+/* DTLS -listen: answers ClientHellos without a cookie with a HelloVerifyRequest, statelessly.
+ * Returns the SSL to go on with once a ClientHello with a valid cookie came (the peer's
+ * address in *ss, *len), or NULL for now. */
+static SSL *dtls_listen(struct worker *w, struct sockaddr_storage *ss, socklen_t *len)
+{
+    SSL *ssl = SSL_new(w->srv->ctx);
+    BIO *bio = BIO_new_dgram(w->lfd, BIO_NOCLOSE);
+    BIO_ADDR *peer = BIO_ADDR_new();
+    int r = -1;
+    if (ssl != NULL && bio != NULL && peer != NULL) {
+        SSL_set_bio(ssl, bio, bio);
+        bio = NULL;
+        SSL_set_options(ssl, SSL_OP_COOKIE_EXCHANGE);
+        r = DTLSv1_listen(ssl, peer);
+    }
+    if (r > 0 && bio_addr_to_sockaddr(peer, ss, len) == 0) {
+        /* ssl goes on with the handshake */
+    } else {
+        if (r < 0)
+            err_ssl("DTLS listen failed");
+        ERR_clear_error();
+        SSL_free(ssl);
+        ssl = NULL;
+    }
+    BIO_free(bio);
+    BIO_ADDR_free(peer);
+    return ssl;
+}
+
+/* DTLS: the first datagram of a new peer. Peers are served one at a time, on the listening
+ * socket itself (connected to the peer meanwhile), as openssl does. */
+static void accept_datagram(struct worker *w)
+{
+    struct server *srv = w->srv;
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    SSL *ssl = NULL;
+    char byte;
+    if (recvfrom(w->lfd, &byte, 1, MSG_PEEK, (struct sockaddr *)&ss, &len) < 0)
+        return;
+    if (srv->cfg->listen_dtls && (ssl = dtls_listen(w, &ss, &len)) == NULL)
+        return;
+    if (claim_connection(srv) < 0) {
+        recv(w->lfd, &byte, 1, 0); /* -naccept is used up: drop it */
+        SSL_free(ssl);
+        return;
+    }
+    listener_watch(w, 0);
+    if (connect(w->lfd, (struct sockaddr *)&ss, len) < 0) {
+        err_warn("cannot connect the DTLS socket to its peer: %s", strerror(errno));
+        SSL_free(ssl);
+        listener_watch(w, 1);
+        return;
+    }
+    conn_accept_dtls(w, w->lfd, (struct sockaddr *)&ss, len, ssl);
+}
+
+/* DTLS: the retransmission timer of the (only) connection. */
+static int64_t dtls_deadline(struct worker *w)
+{
+    return w->srv->cfg->common.dtls && w->first != NULL ? conn_dtls_deadline(w->first) : 0;
+}
+
 static void accept_clients(struct worker *w)
 {
     struct server *srv = w->srv;
+    if (srv->cfg->common.dtls) {
+        accept_datagram(w);
+        return;
+    }
     for (int i = 0; i < ACCEPT_BATCH && w->lfd >= 0; i++) {
         if (w->nconns >= srv->max_conns) {
             at_limit(w);
@@ -244,7 +336,9 @@ static void stdin_read(struct worker *w)
 static void check_stop(struct worker *w)
 {
     int level = atomic_load(&w->srv->stopping);
-    if (level >= STOP_ACCEPTING && w->lfd >= 0) {
+    /* a DTLS connection runs on the listening socket itself: it closes after it */
+    int in_use = w->srv->cfg->common.dtls && w->nconns > 0;
+    if (level >= STOP_ACCEPTING && w->lfd >= 0 && !in_use) {
         listener_watch(w, 0);
         if (w->owns_listener)
             close(w->lfd);
@@ -271,6 +365,9 @@ static int next_timeout(struct worker *w, int stdin_ready)
     }
     if (w->retry_at != 0 && (next < 0 || w->retry_at < next))
         next = w->retry_at;
+    int64_t dtls = dtls_deadline(w);
+    if (dtls != 0 && (next < 0 || dtls < next))
+        next = dtls;
     if (next < 0)
         return -1;
     return next <= now ? 0 : (int)(next - now);
@@ -284,6 +381,9 @@ static void expire_timers(struct worker *w)
         while ((c = w->timers[t].head) != NULL && c->deadline <= now)
             conn_expire(c);
     }
+    int64_t dtls = dtls_deadline(w);
+    if (dtls != 0 && dtls <= now)
+        conn_dtls_timer(w->first);
     if (w->retry_at != 0 && w->retry_at <= now) {
         w->retry_at = 0;
         if (w->nconns < w->srv->max_conns && atomic_load(&w->srv->stopping) == STOP_NONE)

@@ -465,7 +465,7 @@ chromium_run() {
     mkdir -p "$TMP/chr-home"
     with_timeout 60 env HOME="$TMP/chr-home" chromium --headless --no-sandbox --disable-gpu \
         --disable-background-networking --disable-component-update --disable-sync \
-        --disable-quic --no-first-run --disable-extensions --no-default-browser-check \
+        --disable-quic --no-first-run --disable-extensions --no-default-browser-check --timeout=20000 \
         --user-data-dir="$TMP/$name.profile" --ignore-certificate-errors-spki-list="$pins" \
         --host-resolver-rules="MAP other.test 127.0.0.1" --log-net-log="$TMP/$name.json" \
         --dump-dom "$url" >"$TMP/$name.dom" 2>"$TMP/$name.err"

@@ -21,6 +21,14 @@ if srv_up www -www "${rsa_id[@]}"; then
     like "$ans" '^ *[1-9][0-9]* server renegotiates' "-www /reneg: the renegotiation is counted"
     ans=$(http_get /renegcert -tls1_2 -cert "$CERTS/client.pem" -key "$CERTS/client.key")
     like "$ans" 'Client certificate' "-www /renegcert (TLS 1.2): the page shows the client certificate"
+    if command -v gnutls-cli >/dev/null; then
+        # (gnutls-cli --crlf turns an empty line into a NUL byte; LF LF ends the head too)
+        ans=$( (printf 'GET / HTTP/1.0\n\n'; sleep 1) | with_timeout 10 gnutls-cli \
+            --x509cafile "$CERTS/ca.pem" -p "$PORT" localhost 2>/dev/null)
+        like "$ans" 'New, TLSv1\.3, Cipher is TLS_' "-www: gnutls-cli gets the page too"
+    else
+        skip 1 "gnutls-cli not installed"
+    fi
     stop_bg www
 else
     fail "-www server starts"
@@ -92,6 +100,13 @@ if srv_up rev -rev "${rsa_id[@]}"; then
     wait_file_like "$TMP/rev.err" '^CONNECTION ESTABLISHED$' 3
     ok $? "-rev: CONNECTION ESTABLISHED and the brief summary on stderr"
     file_like "$TMP/rev.err" '^Client cipher list: ' "-rev: the summary lists the client's ciphers"
+    if command -v gnutls-cli >/dev/null; then
+        out=$( (echo 'from gnutls'; sleep 1) | with_timeout 10 gnutls-cli \
+            --x509cafile "$CERTS/ca.pem" -p "$PORT" localhost 2>/dev/null | grep -v '^- ')
+        like "$out" '^sltung morf$' "-rev: gnutls-cli's line comes back reversed"
+    else
+        skip 1 "gnutls-cli not installed"
+    fi
     stop_bg rev
 else
     fail "-rev server starts"

@@ -1,13 +1,19 @@
 #!/usr/bin/env bash
 # Every libFuzzer target, briefly: `make fuzz-build`, then each target fuzzes for FUZZ_SECONDS
-# (default 8) from its seeds and replays its seed corpus (tests/fuzz/corpus/NAME/, where found
-# crashes are kept as regressions). FUZZ_JOBS targets run at once (default 2). The whole file
-# stays well inside tests/run's 120 s limit; `make fuzz` runs the same targets for longer.
+# (by default what the time budget below allows, 2-15 s) from its seeds and replays its seed
+# corpus (tests/fuzz/corpus/NAME/, where found crashes are kept as regressions). FUZZ_JOBS
+# targets run at once (default 2). `make fuzz` runs the same targets for longer.
 # Skipped, with the reason, where clang or its libFuzzer runtime is missing.
 source "$(dirname "$0")/../lib.sh"
 
-seconds=${FUZZ_SECONDS:-8}
+# The targets are ASan+UBSan builds whichever suite runs them: once (in `make test`) is enough.
+[[ ${BUILD_DIR##*/} == build-san ]] &&
+    skip_all "fuzz targets already ran in the main suite (they are sanitizer builds)"
+
 jobs=${FUZZ_JOBS:-2}
+# tests/run allows a file 120 s (TEST_TIMEOUT); without FUZZ_SECONDS the targets share what
+# the build leaves of FUZZ_BUDGET (default 95 s), 2 to 15 s each.
+budget=${FUZZ_BUDGET:-95}
 cd "$TOP_DIR" || bail_out "no top dir"
 
 command -v "${FUZZ_CC:-clang}" >/dev/null ||
@@ -29,6 +35,16 @@ else
     fail "make fuzz-build"
     diag_file "$TMP/build.log" "make fuzz-build"
 fi
+
+if [[ -n ${FUZZ_SECONDS:-} ]]; then
+    seconds=$FUZZ_SECONDS
+else
+    # each target also spends about 3 s starting and replaying its corpus
+    seconds=$(((budget - SECONDS) * jobs / ${#targets[@]} - 3))
+    ((seconds > 15)) && seconds=15
+    ((seconds < 2)) && seconds=2
+fi
+diag "fuzzing each of ${#targets[@]} targets for $seconds s, $jobs at a time"
 
 # An out-of-date binary (its build failed) would test old code: report it instead of running
 # it. Checked once, right after the build, so that sources edited while the targets run (in a

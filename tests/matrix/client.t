@@ -353,7 +353,8 @@ cell() {
     cell_begin "$row" "$col"
     request_for "$col"
     rm -f "$TMP"/cli* "$TMP"/srv.* "$TMP/sess"
-    NGX_LOG_MARK=$(wc -l <"$NGX/access.log" 2>/dev/null || echo 0)
+    NGX_LOG_MARK=0
+    [[ -f $NGX/access.log ]] && NGX_LOG_MARK=$(wc -l <"$NGX/access.log")
     if ! start_peer "$row" "$col"; then
         chk_fail "$lbl: the server starts"; cell_end; return
     fi

@@ -46,9 +46,12 @@ const struct conn_handler *mode_handler(enum server_mode mode)
     switch (mode) {
     case MODE_WWW:
     case MODE_WWW_FILES:
-    case MODE_HTTP: return &mode_http_handler;
-    case MODE_REV: return &mode_rev_handler;
-    case MODE_INTERACTIVE: break;
+    case MODE_HTTP:
+        return &mode_http_handler;
+    case MODE_REV:
+        return &mode_rev_handler;
+    case MODE_INTERACTIVE:
+        break;
     }
     return &mode_echo_handler;
 }

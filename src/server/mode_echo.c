@@ -144,9 +144,15 @@ static int run_command(struct conn *c, const char *buf, size_t len)
 {
     int alone = len >= 2 && (buf[1] == '\n' || buf[1] == '\r');
     switch (buf[0]) {
-    case 'q': cmd_quit(c, 0); return 1;
-    case 'Q': cmd_quit(c, 1); return 1;
-    case 'S': cmd_stats(c); return 1;
+    case 'q':
+        cmd_quit(c, 0);
+        return 1;
+    case 'Q':
+        cmd_quit(c, 1);
+        return 1;
+    case 'S':
+        cmd_stats(c);
+        return 1;
     case 'P': {
         static const char text[] = "This plain text is not TLS: the client should give up.\n";
         if (conn_send_raw(c, text, sizeof(text) - 1) < 0)
@@ -170,7 +176,8 @@ static int run_command(struct conn *c, const char *buf, size_t len)
             return 0;
         cmd_cert_request(c);
         return 1;
-    default: return 0;
+    default:
+        return 0;
     }
 }
 

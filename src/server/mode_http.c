@@ -21,8 +21,8 @@ struct http_conn {
     char *head; /* the request head so far */
     size_t len;
     int answered;
-    int reneg;   /* /reneg, /renegcert: the page waits for the new handshake */
-    int file;    /* the file being sent, or -1 */
+    int reneg; /* /reneg, /renegcert: the page waits for the new handshake */
+    int file;  /* the file being sent, or -1 */
     off_t off, size;
     int sendfile_ok;
 };
@@ -189,9 +189,12 @@ static int http_data(struct conn *c, const char *buf, size_t len)
     h->len += take;
     struct http_request req;
     switch (http_parse_request(h->head, h->len, &req)) {
-    case HTTP_INCOMPLETE: return 0;
-    case HTTP_COMPLETE: return answer(c, h, &req);
-    case HTTP_BAD: break;
+    case HTTP_INCOMPLETE:
+        return 0;
+    case HTTP_COMPLETE:
+        return answer(c, h, &req);
+    case HTTP_BAD:
+        break;
     }
     conn_warn(c, "malformed HTTP request");
     h->answered = 1;

@@ -69,8 +69,8 @@ static X509 *find_issuer(SSL *ssl, X509 *cert)
     }
     X509 *issuer = NULL;
     X509_STORE_CTX *sctx = X509_STORE_CTX_new();
-    if (sctx != NULL && X509_STORE_CTX_init(sctx, SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl)),
-                                            NULL, NULL))
+    if (sctx != NULL &&
+        X509_STORE_CTX_init(sctx, SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl)), NULL, NULL))
         X509_STORE_CTX_get1_issuer(&issuer, sctx, cert);
     X509_STORE_CTX_free(sctx);
     return issuer;
@@ -114,12 +114,11 @@ static OCSP_RESPONSE *ask_responder(const struct server_config *cfg, const char 
     }
     body = ASN1_item_i2d_mem_bio(ASN1_ITEM_rptr(OCSP_REQUEST), (const ASN1_VALUE *)req);
     int timeout = cfg->status_timeout >= 0 ? cfg->status_timeout : STATUS_TIMEOUT_S;
-    rsp = body == NULL ? NULL
-                       : OSSL_HTTP_transfer(NULL, host, port, path, 0, cfg->proxy,
-                                            cfg->no_proxy, NULL, NULL, NULL, NULL, 0, NULL,
-                                            "application/ocsp-request", body,
-                                            "application/ocsp-response", 1, OCSP_MAX_RESPONSE,
-                                            timeout, 0);
+    rsp = body == NULL
+              ? NULL
+              : OSSL_HTTP_transfer(NULL, host, port, path, 0, cfg->proxy, cfg->no_proxy, NULL, NULL,
+                                   NULL, NULL, 0, NULL, "application/ocsp-request", body,
+                                   "application/ocsp-response", 1, OCSP_MAX_RESPONSE, timeout, 0);
     resp = rsp != NULL ? ASN1_item_d2i_bio(ASN1_ITEM_rptr(OCSP_RESPONSE), rsp, NULL) : NULL;
     if (resp == NULL)
         err_ssl("OCSP: no response from %s", url);
@@ -157,16 +156,16 @@ static time_t keep_until(OCSP_RESPONSE *resp)
 static OCSP_RESPONSE *fetch(SSL *ssl, const struct server_config *cfg, X509 *cert)
 {
     STACK_OF(OPENSSL_STRING) *aia = X509_get1_ocsp(cert);
-    const char *url = sk_OPENSSL_STRING_num(aia) > 0 ? sk_OPENSSL_STRING_value(aia, 0)
-                                                       : cfg->status_url;
+    const char *url =
+        sk_OPENSSL_STRING_num(aia) > 0 ? sk_OPENSSL_STRING_value(aia, 0) : cfg->status_url;
     OCSP_RESPONSE *resp = NULL;
     if (url == NULL) {
         err_warn("OCSP: the certificate names no responder and there is no -status_url");
         goto done;
     }
     if (cfg->status_verbose)
-        fprintf(stderr, "cert_status: %s URL: %s\n", sk_OPENSSL_STRING_num(aia) > 0 ? "AIA" : "default",
-                url);
+        fprintf(stderr, "cert_status: %s URL: %s\n",
+                sk_OPENSSL_STRING_num(aia) > 0 ? "AIA" : "default", url);
     OCSP_REQUEST *req = make_request(ssl, cert);
     if (req != NULL)
         resp = ask_responder(cfg, url, req);
@@ -177,8 +176,8 @@ done:
 }
 
 /* A copy of the response for cert, from the cache or the responder; its length in *len. */
-static unsigned char *staple_for(SSL *ssl, const struct server_config *cfg,
-                                 struct ocsp_cache *oc, X509 *cert, int *len)
+static unsigned char *staple_for(SSL *ssl, const struct server_config *cfg, struct ocsp_cache *oc,
+                                 X509 *cert, int *len)
 {
     unsigned char *copy = NULL;
     pthread_mutex_lock(&oc->lock);

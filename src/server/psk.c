@@ -53,8 +53,10 @@ static unsigned int psk_server_cb(SSL *ssl, const char *identity, unsigned char 
     if (SSL_version(ssl) == TLS1_3_VERSION)
         return 0;
     if (identity == NULL || strcmp(identity, want) != 0)
-        server_outf(cfg->srv, "PSK warning: client identity not what we expected (got '%s' "
-                              "expected '%s')\n", identity ? identity : "", want);
+        server_outf(cfg->srv,
+                    "PSK warning: client identity not what we expected (got '%s' "
+                    "expected '%s')\n",
+                    identity ? identity : "", want);
     return cfg->common.psk != NULL ? psk_key(cfg->common.psk, psk, max) : 0;
 }
 
@@ -79,15 +81,16 @@ static SSL_SESSION *session_from_key(SSL *ssl, const char *hex)
 
 /* TLS 1.3: the session for the identity the client offers; an unknown identity gets none (a
  * full handshake follows, if the server has a certificate). */
-static int psk_find_session(SSL *ssl, const unsigned char *identity, size_t len,
-                            SSL_SESSION **sess)
+static int psk_find_session(SSL *ssl, const unsigned char *identity, size_t len, SSL_SESSION **sess)
 {
     const struct server_config *cfg = config_of(ssl);
     const char *want = expected_identity(cfg);
     *sess = NULL;
     if (strlen(want) != len || memcmp(want, identity, len) != 0) {
-        server_outf(cfg->srv, "PSK warning: client identity not what we expected (got '%.*s' "
-                              "expected '%s')\n", (int)len, (const char *)identity, want);
+        server_outf(cfg->srv,
+                    "PSK warning: client identity not what we expected (got '%.*s' "
+                    "expected '%s')\n",
+                    (int)len, (const char *)identity, want);
         return 1;
     }
     if (cfg->psk_sess != NULL) {

@@ -55,16 +55,26 @@ static int ecdhe_possible(SSL *ssl)
 static int kx_possible(int kx, int auth, int ecdhe)
 {
     switch (kx) {
-    case NID_kx_any: return 1;
-    case NID_kx_rsa: return (auth & AUTH_RSA) != 0;
-    case NID_kx_ecdhe: return ecdhe;
-    case NID_kx_dhe: return (auth & AUTH_DHE) != 0;
-    case NID_kx_psk: return (auth & AUTH_PSK) != 0;
-    case NID_kx_ecdhe_psk: return (auth & AUTH_PSK) && ecdhe;
-    case NID_kx_dhe_psk: return (auth & AUTH_PSK) && (auth & AUTH_DHE);
-    case NID_kx_rsa_psk: return (auth & AUTH_PSK) && (auth & AUTH_RSA);
-    case NID_kx_srp: return (auth & AUTH_SRP) != 0;
-    default: return 0;
+    case NID_kx_any:
+        return 1;
+    case NID_kx_rsa:
+        return (auth & AUTH_RSA) != 0;
+    case NID_kx_ecdhe:
+        return ecdhe;
+    case NID_kx_dhe:
+        return (auth & AUTH_DHE) != 0;
+    case NID_kx_psk:
+        return (auth & AUTH_PSK) != 0;
+    case NID_kx_ecdhe_psk:
+        return (auth & AUTH_PSK) && ecdhe;
+    case NID_kx_dhe_psk:
+        return (auth & AUTH_PSK) && (auth & AUTH_DHE);
+    case NID_kx_rsa_psk:
+        return (auth & AUTH_PSK) && (auth & AUTH_RSA);
+    case NID_kx_srp:
+        return (auth & AUTH_SRP) != 0;
+    default:
+        return 0;
     }
 }
 
@@ -72,13 +82,20 @@ static int auth_possible(int nid, int auth)
 {
     switch (nid) {
     case NID_auth_any:
-    case NID_auth_null: return 1;
-    case NID_auth_rsa: return (auth & AUTH_RSA) != 0;
-    case NID_auth_ecdsa: return (auth & AUTH_ECDSA) != 0;
-    case NID_auth_dss: return (auth & AUTH_DSA) != 0;
-    case NID_auth_psk: return (auth & AUTH_PSK) != 0;
-    case NID_auth_srp: return (auth & AUTH_SRP) != 0;
-    default: return 0;
+    case NID_auth_null:
+        return 1;
+    case NID_auth_rsa:
+        return (auth & AUTH_RSA) != 0;
+    case NID_auth_ecdsa:
+        return (auth & AUTH_ECDSA) != 0;
+    case NID_auth_dss:
+        return (auth & AUTH_DSA) != 0;
+    case NID_auth_psk:
+        return (auth & AUTH_PSK) != 0;
+    case NID_auth_srp:
+        return (auth & AUTH_SRP) != 0;
+    default:
+        return 0;
     }
 }
 
@@ -94,12 +111,19 @@ static int connection_auth(SSL *ssl)
         X509 *cert = SSL_get_certificate(ssl);
         EVP_PKEY *key = cert != NULL ? X509_get0_pubkey(cert) : NULL;
         switch (key != NULL ? EVP_PKEY_get_base_id(key) : 0) {
-        case EVP_PKEY_RSA: auth |= AUTH_RSA; break;
+        case EVP_PKEY_RSA:
+            auth |= AUTH_RSA;
+            break;
         case EVP_PKEY_EC:
         case EVP_PKEY_ED25519:
-        case EVP_PKEY_ED448: auth |= AUTH_ECDSA; break;
-        case EVP_PKEY_DSA: auth |= AUTH_DSA; break;
-        default: break;
+        case EVP_PKEY_ED448:
+            auth |= AUTH_ECDSA;
+            break;
+        case EVP_PKEY_DSA:
+            auth |= AUTH_DSA;
+            break;
+        default:
+            break;
         }
     }
     if (cfg != NULL) {
@@ -220,13 +244,20 @@ static void print_client_groups(BIO *out, SSL *ssl)
 static const char *sigtype_name(int nid)
 {
     switch (nid) {
-    case EVP_PKEY_RSA: return "RSA";
-    case EVP_PKEY_RSA_PSS: return "RSA-PSS";
-    case EVP_PKEY_EC: return "ECDSA";
-    case EVP_PKEY_ED25519: return "Ed25519";
-    case EVP_PKEY_ED448: return "Ed448";
-    case EVP_PKEY_DSA: return "DSA";
-    default: return "unknown";
+    case EVP_PKEY_RSA:
+        return "RSA";
+    case EVP_PKEY_RSA_PSS:
+        return "RSA-PSS";
+    case EVP_PKEY_EC:
+        return "ECDSA";
+    case EVP_PKEY_ED25519:
+        return "Ed25519";
+    case EVP_PKEY_ED448:
+        return "Ed448";
+    case EVP_PKEY_DSA:
+        return "DSA";
+    default:
+        return "unknown";
     }
 }
 #endif

@@ -195,8 +195,7 @@ static int listen_again(int lfd)
     socklen_t vlen = sizeof(v6only);
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
-    if (ss.ss_family == AF_INET6 &&
-        getsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &vlen) == 0)
+    if (ss.ss_family == AF_INET6 && getsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &vlen) == 0)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
     if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 511) < 0) {
         close(fd);

@@ -197,8 +197,8 @@ static int cookie_for(SSL *ssl, unsigned char *cookie, size_t *len)
     if (srv == NULL || getpeername(SSL_get_fd(ssl), (struct sockaddr *)&ss, &sslen) < 0)
         return 0;
     unsigned int mdlen = 0;
-    if (HMAC(EVP_sha256(), srv->cookie_secret, sizeof(srv->cookie_secret),
-             (unsigned char *)&ss, sslen, cookie, &mdlen) == NULL)
+    if (HMAC(EVP_sha256(), srv->cookie_secret, sizeof(srv->cookie_secret), (unsigned char *)&ss,
+             sslen, cookie, &mdlen) == NULL)
         return 0;
     *len = mdlen;
     return 1;
@@ -247,7 +247,8 @@ static int dtls_verify_cookie(SSL *ssl, const unsigned char *cookie, unsigned in
 {
     unsigned char want[EVP_MAX_MD_SIZE];
     unsigned int wlen = 0;
-    return dtls_cookie_for(ssl, want, &wlen) && wlen == len && CRYPTO_memcmp(want, cookie, len) == 0;
+    return dtls_cookie_for(ssl, want, &wlen) && wlen == len &&
+           CRYPTO_memcmp(want, cookie, len) == 0;
 }
 
 int server_sessions_setup(SSL_CTX *ctx, struct server_config *cfg)

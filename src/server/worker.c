@@ -450,11 +450,21 @@ void worker_loop(struct worker *w)
         for (int i = 0; i < n; i++) {
             struct ev_source *src = evs[i].data.ptr;
             switch (src->kind) {
-            case EV_LISTENER: accept_clients(w); break;
-            case EV_WAKE: wake_drain(w); break;
-            case EV_SIGNAL: signal_drain(w); break;
-            case EV_STDIN: stdin_ready = 1; break;
-            case EV_CONN: conn_event((struct conn *)src, evs[i].events); break;
+            case EV_LISTENER:
+                accept_clients(w);
+                break;
+            case EV_WAKE:
+                wake_drain(w);
+                break;
+            case EV_SIGNAL:
+                signal_drain(w);
+                break;
+            case EV_STDIN:
+                stdin_ready = 1;
+                break;
+            case EV_CONN:
+                conn_event((struct conn *)src, evs[i].events);
+                break;
             }
         }
         run_ready(w);

@@ -113,17 +113,17 @@ static void test_shared(const char *keytype, const char *want, const char *never
 /* A TLS 1.2 ClientHello offering GREASE 0x0A0A, ECDHE-ECDSA-AES128-GCM-SHA256, the
  * unassigned 0x1234 and the renegotiation SCSV, with groups, point formats and sigalgs. */
 static const unsigned char hello[] = {
-    0x16, 0x03, 0x01, 0x00, 0x52,                   /* record: handshake, 82 bytes */
-    0x01, 0x00, 0x00, 0x4e,                         /* ClientHello, 78 bytes */
-    0x03, 0x03,                                     /* TLS 1.2 */
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
-    26, 27, 28, 29, 30, 31, 32,                     /* random */
-    0x00,                                           /* no session ID */
+    0x16, 0x03, 0x01, 0x00, 0x52, /* record: handshake, 82 bytes */
+    0x01, 0x00, 0x00, 0x4e,       /* ClientHello, 78 bytes */
+    0x03, 0x03,                   /* TLS 1.2 */
+    1,    2,    3,    4,    5,    6,    7,    8,    9,    10,   11, 12, 13, 14, 15, 16,
+    17,   18,   19,   20,   21,   22,   23,   24,   25,   26,   27, 28, 29, 30, 31, 32, /* random */
+    0x00,                                                       /* no session ID */
     0x00, 0x08, 0x0a, 0x0a, 0xc0, 0x2b, 0x12, 0x34, 0x00, 0xff, /* cipher suites */
-    0x01, 0x00,                                     /* compression: null */
-    0x00, 0x1d,                                     /* extensions, 29 bytes */
+    0x01, 0x00,                                                 /* compression: null */
+    0x00, 0x1d,                                                 /* extensions, 29 bytes */
     0x00, 0x0a, 0x00, 0x06, 0x00, 0x04, 0x00, 0x1d, 0x00, 0x17, /* groups: x25519, P-256 */
-    0x00, 0x0b, 0x00, 0x02, 0x01, 0x00,             /* point formats: uncompressed */
+    0x00, 0x0b, 0x00, 0x02, 0x01, 0x00,                         /* point formats: uncompressed */
     0x00, 0x0d, 0x00, 0x04, 0x00, 0x02, 0x04, 0x03, /* sigalgs: ecdsa_secp256r1_sha256 */
     0xff, 0x01, 0x00, 0x01, 0x00,                   /* renegotiation_info, empty */
 };

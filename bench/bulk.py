@@ -38,7 +38,7 @@ def make_file(d):
 def curl_once(server, port):
     """(GB/s wall, GB per server CPU second) of one download to curl."""
     cpu0 = server.cpu_seconds()
-    out = subprocess.run(["taskset", "-c", C.LOAD_CPU, "curl", "-sk", "--max-time", "120",
+    out = subprocess.run([*C.pin(C.LOAD_CPU), "curl", "-sk", "--max-time", "120",
                           "-o", "/dev/null", "-w", "%{size_download} %{time_total}",
                           f"https://{C.HOST}:{port}/{NAME}"],
                          capture_output=True, text=True, timeout=130).stdout.split()
@@ -53,7 +53,7 @@ def client_once(argv, port):
     """(GB/s wall, GB per client CPU second) of one s_client download to /dev/null."""
     req = f"GET /{NAME} HTTP/1.0\r\n\r\n".encode()
     t0 = time.monotonic()
-    p = subprocess.Popen(["taskset", "-c", C.LOAD_CPU, *argv, "-connect", f"{C.HOST}:{port}",
+    p = subprocess.Popen([*C.pin(C.LOAD_CPU), *argv, "-connect", f"{C.HOST}:{port}",
                           "-quiet", "-CAfile", os.path.join(C.PKI, "ca.pem")],
                          stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)

@@ -30,7 +30,7 @@ def commands(port):
 def with_hyperfine(port):
     ours, ref = commands(port)
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run(["taskset", "-c", C.LOAD_CPU, "hyperfine", "-N", "--warmup", "3",
+        subprocess.run([*C.pin(C.LOAD_CPU), "hyperfine", "-N", "--warmup", "3",
                         "--runs", str(RUNS), "--style", "none", "--export-json", out.name,
                         " ".join(ours), " ".join(ref)], check=True, timeout=300,
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
@@ -43,7 +43,7 @@ def with_loop(port):
 
     def once(argv):
         t0 = time.monotonic()
-        subprocess.run(["taskset", "-c", C.LOAD_CPU, *argv], stdin=subprocess.DEVNULL,
+        subprocess.run([*C.pin(C.LOAD_CPU), *argv], stdin=subprocess.DEVNULL,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
         return (time.monotonic() - t0) * 1e3
     for _ in range(3):

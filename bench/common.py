@@ -27,6 +27,12 @@ RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SECS = float(os.environ.get("BENCH_SECS", "3"))
 SERVER_CPU = os.environ.get("BENCH_SERVER_CPU", "0")
 LOAD_CPU = os.environ.get("BENCH_LOAD_CPU", "1")
+# BENCH_RT=1: run servers and load under SCHED_RR (chrt -r 10). On a machine busy with other
+# work the fair scheduler gives each process only a share of a core, whatever its nice value
+# (autogroups), and every figure then measures that share; real-time priority measures the
+# programs. The kernel still keeps 5% of each core for everything else, and every run here is
+# bounded in time. Off by default: it slows whatever else runs on the machine meanwhile.
+RT = os.environ.get("BENCH_RT", "0") not in ("", "0")
 HOST = "127.0.0.1"
 
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -35,6 +41,13 @@ _children = []
 
 def _die_with_parent():
     _libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+def pin(cpu):
+    """The command prefix that runs a program on core cpu (None: anywhere), real-time with
+    BENCH_RT."""
+    prefix = ["chrt", "-r", "10"] if RT else []
+    return prefix + (["taskset", "-c", str(cpu)] if cpu is not None else [])
 
 
 def log(msg):
@@ -92,8 +105,7 @@ class Proc:
 
     def __init__(self, argv, cpu=None, cwd=None, stdin=subprocess.DEVNULL,
                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=None):
-        if cpu is not None:
-            argv = ["taskset", "-c", str(cpu)] + list(argv)
+        argv = pin(cpu) + list(argv)
         self.argv = argv
         self.p = subprocess.Popen(argv, cwd=cwd, stdin=stdin, stdout=stdout, stderr=stderr,
                                   env=env, preexec_fn=_die_with_parent)
@@ -162,9 +174,7 @@ def gnutls_server(kind, port, cpu=SERVER_CPU):
 
 def hsload(port, args, cpu=LOAD_CPU, secs=SECS, timeout_extra=15):
     """Runs bench/hsload and returns its output as a dict of numbers."""
-    argv = [HSLOAD, "-p", str(port), "-t", str(secs), *args]
-    if cpu is not None:
-        argv = ["taskset", "-c", str(cpu)] + argv
+    argv = pin(cpu) + [HSLOAD, "-p", str(port), "-t", str(secs), *args]
     out = subprocess.run(argv, capture_output=True, text=True, timeout=secs + timeout_extra,
                          preexec_fn=_die_with_parent).stdout
     words = out.split()
@@ -244,7 +254,7 @@ def machine():
     with open("/proc/loadavg") as f:
         load = " ".join(f.read().split()[:3])
     return (f"{os.cpu_count()} cores, {model}; {ver}; load average before the run {load}; "
-            f"{RUNS} runs each, medians")
+            f"{RUNS} runs each, medians; {'SCHED_RR (BENCH_RT=1)' if RT else 'normal priority'}")
 
 
 def main_for(collect):

@@ -51,7 +51,7 @@ def hold(server, port, n, probe=False, secs=None):
     argv = [C.HSLOAD, "-p", str(port), "-c", "64", "-hold", str(n), "-t", str(limit)]
     if probe:
         argv.append("-probe")
-    p = C.Proc(["taskset", "-c", C.LOAD_CPU, *argv], stdin=subprocess.PIPE,
+    p = C.Proc(argv, cpu=C.LOAD_CPU, stdin=subprocess.PIPE,
                stdout=subprocess.PIPE)
     held, probe_ms = 0, None
     try:
@@ -86,23 +86,38 @@ def collect():
             rows.append(C.Row(f"simultaneous clients: handshakes done after {when} (of {SIMUL})",
                               ours, C.median(r[i] for r in res["openssl"]), "", "",
                               note=gnutls_note(res, i)))
-        idle = int(os.environ.get("BENCH_IDLE", "1000"))
-        mem = {"ours": [], "gnutls": []}
-        for _ in range(C.RUNS):
-            for name in mem:
-                if name in srv:
-                    server, port = srv[name]
-                    mem[name].append(hold(server, port, idle)[0])
-        rows.append(C.Row(f"memory per idle TLS connection ({idle} open), KiB",
-                          C.median(mem["ours"]), C.median(mem["gnutls"]), "KiB",
-                          "<= 20 KiB (ours)", ref_name="gnutls-serv",
-                          note="openssl s_server holds one connection at a time",
-                          lower_is_better=True))
     finally:
         for server, _ in srv.values():
             server.stop()
+    rows.append(memory_row())
     rows.extend(many())
     return rows
+
+
+def fresh(name, kind="ec"):
+    """A new server, so that memory freed by earlier runs cannot hide the growth."""
+    c, k = C.cert(kind)
+    port = C.free_port()
+    if name == "gnutls":
+        return C.gnutls_server(kind, port), port
+    return C.ours_server(["-workers", "1", "-cert", c, "-key", k, "-www", "-quiet"], port), port
+
+
+def memory_row():
+    idle = int(os.environ.get("BENCH_IDLE", "1000"))
+    names = ["ours"] + (["gnutls"] if C.have("gnutls-serv") else [])
+    mem = {name: [] for name in names}
+    for _ in range(C.RUNS):
+        for name in names:
+            server, port = fresh(name)
+            try:
+                mem[name].append(hold(server, port, idle)[0])
+            finally:
+                server.stop()
+    return C.Row(f"memory per idle TLS connection ({idle} open), KiB", C.median(mem["ours"]),
+                 C.median(mem.get("gnutls", [])), "KiB", "<= 20 KiB (ours)",
+                 ref_name="gnutls-serv", note="openssl s_server holds one connection at a time",
+                 lower_is_better=True)
 
 
 def gnutls_note(res, i):

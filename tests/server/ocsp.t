@@ -62,6 +62,39 @@ with_timeout 10 "${SERVER[@]}" -status_file "$TMP/index.txt" "${rsa_id[@]}" </de
 is "$?" 1 "-status_file with something that is not DER OCSP: exit 1"
 file_like "$TMP/badfile.err" 'status_file' "... naming the option"
 
+# through an HTTP proxy (tinyproxy): -proxy sends the request there; -no_proxy bypasses it
+if command -v tinyproxy >/dev/null; then
+    pport=$(free_port)
+    printf 'Port %s\nListen 127.0.0.1\nTimeout 10\nLogLevel Connect\nMaxClients 5\n' "$pport" \
+        > "$TMP/tinyproxy.conf"
+    if start_server tp "$pport" tinyproxy -d -c "$TMP/tinyproxy.conf" &&
+        srv_up viaproxy "${rsa_id[@]}" -CAfile "$CERTS/ca.pem" -www \
+            -status_url "http://127.0.0.1:$OCSP_PORT/" -proxy "http://127.0.0.1:$pport"; then
+        staple proxied
+        file_like "$TMP/proxied.cli" 'Cert Status: good' "-proxy: the staple is fetched through the proxy"
+        wait_file_like "$TMP/tp.out" "127\.0\.0\.1:$OCSP_PORT" 5
+        ok $? "-proxy: the proxy carried the OCSP request" || diag_file "$TMP/tp.out"
+        stop_bg viaproxy
+        lines=$(wc -l < "$TMP/tp.out")
+        if srv_up noproxy "${rsa_id[@]}" -CAfile "$CERTS/ca.pem" -www \
+                -status_url "http://127.0.0.1:$OCSP_PORT/" -proxy "http://127.0.0.1:$pport" \
+                -no_proxy 127.0.0.1; then
+            staple direct
+            file_like "$TMP/direct.cli" 'Cert Status: good' "-no_proxy: the staple is fetched directly"
+            sleep 0.5
+            is "$(wc -l < "$TMP/tp.out")" "$lines" "-no_proxy: the proxy saw nothing more"
+            stop_bg noproxy
+        else
+            fail "-no_proxy server starts"; skip 1 "no server"
+        fi
+    else
+        fail "tinyproxy and the -proxy server start"; skip 3 "no server"
+    fi
+    stop_bg tp
+else
+    skip 5 "tinyproxy not installed"
+fi
+
 # a dead responder: handshakes go on without a staple, and promptly after the first
 stop_bg responder
 if srv_up dead "${rsa_id[@]}" -CAfile "$CERTS/ca.pem" -status_url "http://127.0.0.1:$OCSP_PORT/" -status_timeout 2 -www; then

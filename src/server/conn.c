@@ -354,6 +354,13 @@ static int tls_blocked(struct conn *c, int r, int *want, const char *what)
         *want = e;
         return 0;
     }
+    if (e == SSL_ERROR_WANT_ASYNC || e == SSL_ERROR_WANT_ASYNC_JOB) {
+        /* -async: an engine is working on it; the call is simply made again on the next turn
+         * of the loop (no socket to wait for) */
+        *want = 0;
+        worker_mark_ready(c->w, c);
+        return 0;
+    }
     char why[512];
     err_ssl_io_reason(c->ssl, r, why, sizeof(why));
     conn_warn(c, "%s failed: %s", what, why);

@@ -166,26 +166,30 @@ int tls_load_trust(const struct tls_common *c, X509_STORE *store)
         err_ssl("cannot open CA store \"%s\"", c->CAstore);
         return -1;
     }
-    /* The system defaults, each unless turned off; a missing default is no error. */
-    if (c->CAfile == NULL && !c->no_CAfile) {
-        /* With nothing else in the store, the bundle is read when a verification first looks
-         * a name up, and only the certificates with that name are parsed (lazyca.h): the same
-         * answers, without ~100 ms of parsing at every start. */
-        int lazy = c->CApath == NULL && c->CAstore == NULL && lazyca_add_default_file(store) == 0;
+    /* The system defaults, as openssl does: only when no -CAfile, -CApath or -CAstore was given,
+     * each unless turned off; a missing default is no error. */
+    if (c->CAfile != NULL || c->CApath != NULL || c->CAstore != NULL)
+        goto crls;
+    if (!c->no_CAfile) {
+        /* The bundle is read when a verification first looks a name up, and only the
+         * certificates with that name are parsed (lazyca.h): the same answers, without ~100 ms
+         * of parsing at every start. */
+        int lazy = lazyca_add_default_file(store) == 0;
         X509_LOOKUP *l = lazy ? NULL : X509_STORE_add_lookup(store, X509_LOOKUP_file());
         if (l != NULL)
             X509_LOOKUP_load_file_ex(l, NULL, X509_FILETYPE_DEFAULT, NULL, NULL);
     }
-    if (c->CApath == NULL && !c->no_CApath) {
+    if (!c->no_CApath) {
         X509_LOOKUP *l = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
         if (l != NULL)
             X509_LOOKUP_add_dir(l, NULL, X509_FILETYPE_DEFAULT);
     }
-    if (c->CAstore == NULL && !c->no_CAstore) {
+    if (!c->no_CAstore) {
         X509_LOOKUP *l = X509_STORE_add_lookup(store, X509_LOOKUP_store());
         if (l != NULL)
             X509_LOOKUP_add_store_ex(l, NULL, NULL, NULL);
     }
+crls:
     ERR_clear_error();
     for (size_t i = 0; i < c->crl_files.n; i++) {
         STACK_OF(X509_CRL) *crls = load_crls(c->crl_files.v[i], "CRL");

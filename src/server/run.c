@@ -407,8 +407,11 @@ int server_run(struct server_config *cfg, SSL_CTX *ctx, SSL_CTX *sni_ctx)
     plan_workers(&srv);
     if (prepare_pages(&srv) < 0 || prepare_state(&srv) < 0)
         goto done;
-    int reuseport = srv.nworkers > 1 && cfg->unix_path == NULL && !cfg->common.dtls;
-    srv.shared_listener = srv.nworkers > 1 && !reuseport;
+    /* One listening socket shared by the workers (EPOLLEXCLUSIVE wakes one per client) rather
+     * than one SO_REUSEPORT socket each: with SO_REUSEPORT a second s_server on the same port
+     * would bind without an error and silently take half of the clients. */
+    int reuseport = 0;
+    srv.shared_listener = srv.nworkers > 1;
     int lfd = server_listen(cfg, reuseport, &port_zero);
     if (lfd < 0)
         goto done;

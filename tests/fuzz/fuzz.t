@@ -7,7 +7,7 @@
 source "$(dirname "$0")/../lib.sh"
 
 # The targets are ASan+UBSan builds whichever suite runs them: once (in `make test`) is enough.
-[[ ${BUILD_DIR##*/} == build-san ]] &&
+[[ ${BUILD_DIR:-} == */build-san ]] &&
     skip_all "fuzz targets already ran in the main suite (they are sanitizer builds)"
 
 jobs=${FUZZ_JOBS:-2}

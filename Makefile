@@ -177,6 +177,30 @@ docs: $(GENDOC)
 	    mv docs/$$p.1.tmp docs/$$p.1; \
 	done
 
+# The interop tests with both programs under valgrind's memcheck. Each process writes its
+# report to $(BUILD)/valgrind/vg.PID.log, which --quiet leaves empty unless there is a memory
+# error or a definite leak; any non-empty one fails the target (servers stopped by a signal
+# included, whose exit status no test sees). Slow: the tests' bounds are stretched
+# (TEST_TIME_FACTOR, default 6 here; a file may take TEST_TIMEOUT, default 900 s), so this is
+# not part of `make test`.
+VALGRIND       ?= valgrind
+VALGRIND_LOGS  := $(abspath $(BUILD))/valgrind
+VALGRIND_FLAGS ?= --quiet --leak-check=full --errors-for-leak-kinds=definite \
+                  --error-exitcode=99 --num-callers=30
+VALGRIND_TESTS ?= tests/interop
+VALGRIND_RUN    = $(VALGRIND) $(VALGRIND_FLAGS) --log-file=$(VALGRIND_LOGS)/vg.%p.log
+.PHONY: valgrind
+valgrind: all
+	@rm -rf $(VALGRIND_LOGS) && mkdir -p $(VALGRIND_LOGS)
+	S_CLIENT="$(VALGRIND_RUN) $(abspath $(BUILD))/s_client" \
+	S_SERVER="$(VALGRIND_RUN) $(abspath $(BUILD))/s_server" \
+	TEST_TIME_FACTOR=$${TEST_TIME_FACTOR:-6} TEST_TIMEOUT=$${TEST_TIMEOUT:-900} \
+	    tests/run $(BUILD) $(VALGRIND_TESTS); rc=$$?; \
+	bad=$$(find $(VALGRIND_LOGS) -type f -size +0c | sort); \
+	for f in $$bad; do echo "=== $$f"; head -n 80 "$$f"; done; \
+	echo "valgrind: $$(ls $(VALGRIND_LOGS) | wc -l) processes, $$(echo $$bad | wc -w) with reports"; \
+	test -z "$$bad" && exit $$rc; exit 1
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPDIR)
 	install -m 755 $(DOC_PROGS:%=$(BUILD)/%) $(DESTDIR)$(BINDIR)/

@@ -11,6 +11,8 @@
 #   TEST_CERTS          directory of the test PKI (tests/gen-certs.sh); made lazily
 #   TEST_RUN_DIR        per-run scratch shared by all tests of one tests/run (ports)
 #   KEEP_TMP=1          keep each test's temp dir for a post-mortem
+#   TEST_TIME_FACTOR    multiplies every bound below (default 1), for slow runs such as
+#                       `make valgrind`; timings a test measures itself are not scaled
 
 set -u
 
@@ -174,9 +176,15 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/s_test.XXXXXXXX")
 declare -A BG_PID=()   # name -> pid of its `timeout` wrapper
 declare -A BG_FD=()    # name -> our end of its stdin fifo
 
+# scaled SECS: SECS times TEST_TIME_FACTOR (whole seconds only; anything else as given).
+scaled() {
+    local f=${TEST_TIME_FACTOR:-1}
+    if [[ $1 =~ ^[0-9]+$ && $f =~ ^[0-9]+$ ]]; then echo $(($1 * f)); else echo "$1"; fi
+}
+
 # Every background process runs under `timeout`, so even if this script is
 # SIGKILLed nothing outlives it by more than this many seconds.
-BG_LIMIT=${BG_LIMIT:-90}
+BG_LIMIT=$(scaled "${BG_LIMIT:-90}")
 
 # stop_bg NAME: TERM, then KILL after a short grace; reaps the process.
 stop_bg() {
@@ -246,7 +254,8 @@ is_running() { [[ -n ${BG_PID[$1]:-} ]] && kill -0 "${BG_PID[$1]}" 2>/dev/null; 
 # exit code (124 if it had to be killed). Returns 0 if it ended by itself.
 WAIT_STATUS=
 wait_exit() {
-    local name=$1 secs=${2:-10} pid i
+    local name=$1 secs pid i
+    secs=$(scaled "${2:-10}")
     pid=${BG_PID[$name]:-}
     [[ -z $pid ]] && { WAIT_STATUS=; return 1; }
     for ((i = 0; i < secs * 10; i++)); do
@@ -267,7 +276,8 @@ wait_exit() {
 
 # wait_file_like FILE REGEX [SECS]: wait until FILE matches REGEX.
 wait_file_like() {
-    local f=$1 re=$2 secs=${3:-10} i
+    local f=$1 re=$2 secs i
+    secs=$(scaled "${3:-10}")
     for ((i = 0; i < secs * 20; i++)); do
         grep -Eq -- "$re" "$f" 2>/dev/null && return 0
         sleep 0.05
@@ -276,7 +286,7 @@ wait_file_like() {
 }
 
 # with_timeout SECS CMD...: run CMD in the foreground, killed after SECS.
-with_timeout() { local s=$1; shift; timeout -k 2 "$s" "$@"; }
+with_timeout() { local s; s=$(scaled "$1"); shift; timeout -k 2 "$s" "$@"; }
 
 # --- ports -----------------------------------------------------------------------
 
@@ -304,7 +314,8 @@ free_port() {
 # wait_port PORT [SECS] [NAME]: wait until something listens on PORT; gives up
 # early if the background process NAME has exited.
 wait_port() {
-    local port=$1 secs=${2:-10} name=${3:-} i
+    local port=$1 secs name=${3:-} i
+    secs=$(scaled "${2:-10}")
     for ((i = 0; i < secs * 20; i++)); do
         [[ -n $(ss -Hltn "( sport = :$port )" 2>/dev/null) ]] && return 0
         [[ -n $name ]] && ! is_running "$name" && return 1

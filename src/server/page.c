@@ -30,8 +30,10 @@ char *page_head(const char *cmdline, size_t *len)
     BIO *mem = BIO_new(BIO_s_mem());
     if (mem == NULL)
         return NULL;
-    http_ok_head(mem, "text/html");
-    BIO_puts(mem, "<HTML><BODY BGCOLOR=\"#ffffff\">\n<pre>\n\n");
+    http_ok_head(mem, "text/html; charset=UTF-8");
+    /* openssl's page with the charset declared, so browsers need not guess */
+    BIO_puts(mem, "<HTML><HEAD><meta charset=\"UTF-8\"></HEAD><BODY BGCOLOR=\"#ffffff\">\n"
+                  "<pre>\n\n");
     http_html_escape(mem, cmdline);
     BIO_puts(mem, "\n");
     return bio_take(mem, len);

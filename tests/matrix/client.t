@@ -273,7 +273,7 @@ our_view() {
     O_REUSED=$(grep -a -c -E '^Reused, TLSv' "$f")
     O_ALPN=$(sed -n 's/^ALPN protocol: //p' "$f" | head -n1)
     [[ -z $O_ALPN ]] && grep -a -q '^No ALPN negotiated' "$f" && O_ALPN=none
-    O_SUBJECT=$(sed -n 's/^subject=.*CN = \([^,]*\).*/\1/p' "$f" | head -n1)
+    O_SUBJECT=$(sed -n 's/^subject=.*CN \{0,1\}= \{0,1\}\([^,]*\).*/\1/p' "$f" | head -n1)
     case $(sed -n 's/^Server public key is \([0-9]*\) bit.*/\1/p' "$f" | head -n1) in
         2048) O_KEY=rsa ;; 256) O_KEY=ec ;;
     esac
@@ -296,7 +296,7 @@ peer_view() {
             S_RESUMED=$(grep -c '^Reused session-id' "$f")
             S_ALPN=$(sed -n 's/^ALPN protocols selected: //p' "$f" | tail -n1)
             S_SNI=$(sed -n 's/^Hostname in TLS extension: "\(.*\)"$/\1/p' "$f" | tail -n1)
-            S_CLIENT=$(sed -n 's/^subject=.*CN = \([^,]*\).*/\1/p' "$f" | tail -n1)
+            S_CLIENT=$(sed -n 's/^subject=.*CN \{0,1\}= \{0,1\}\([^,]*\).*/\1/p' "$f" | tail -n1)
             ;;
         gnutls)
             f=$TMP/srv.out

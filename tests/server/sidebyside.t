@@ -112,6 +112,8 @@ done
 # the page ends with our ClientHello section; openssl's with the client certificate part
 sed -i '/^no client certificate available$/,/^<\/pre>/{/^no client certificate available$/!{/^<\/pre>/!d}}' \
     "$TMP/ours.page"
+# ours declares its charset in a <HEAD> that openssl's page lacks; the rest is the same
+sed -i 's|^<HTML><HEAD><meta charset="UTF-8"></HEAD><BODY|<HTML><BODY|' "$TMP/ours.page"
 compare "-www page" page
 no_sanitizer_reports
 done_testing

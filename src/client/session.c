@@ -5,6 +5,7 @@
 #include "client/client.h"
 #include "client/observe.h"
 #include "lib/err.h"
+#include "lib/load.h"
 #include "lib/net.h"
 #include "lib/newlib.h"
 #include "lib/trace.h"
@@ -58,6 +59,8 @@ static void brief_report(const struct client_config *cfg, SSL *ssl)
 
 static SSL_SESSION *read_session(const char *path)
 {
+    if (load_check_file(path, "TLS session") < 0)
+        return NULL;
     BIO *b = BIO_new_file(path, "r");
     if (b == NULL) {
         err_ssl("cannot open the session file \"%s\"", path);

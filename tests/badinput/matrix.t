@@ -169,7 +169,7 @@ c-dir-cert              | C | 1 | adir.*directory                 | -cert $T/adi
 s-dir-cert              | S | 1 | adir.*directory                 | -cert $T/adir -key $CERTS/rsa.key -accept 127.0.0.1:$port
 s-dir-key               | S | 1 | adir.*directory                 | -cert $CERTS/rsa.pem -key $T/adir -accept 127.0.0.1:$port
 c-dir-CAfile            | C | 1 | adir.*directory                 | -CAfile $T/adir -connect 127.0.0.1:$closed
-c-dir-sess_in           | C | 1 | adir.*directory                 | -sess_in $T/adir -connect 127.0.0.1:$closed |  | TODO session.c reads -sess_in without checking the path (load_check_file would do)
+c-dir-sess_in           | C | 1 | adir.*directory                 | -sess_in $T/adir -connect 127.0.0.1:$closed
 s-dir-dhparam           | S | 1 | adir.*directory                 | -dhparam $T/adir -accept 127.0.0.1:$port ${RSA[@]}
 # malformed PEM and DER
 c-garbage-cert          | C | 1 | garbage\.pem                    | -cert $T/garbage.pem -connect 127.0.0.1:$closed

@@ -58,25 +58,6 @@ static int set_verify(void *cfg, const struct opt_def *def, const struct opt_val
     return 0;
 }
 
-static int set_quiet(void *cfg, const struct opt_def *def, const struct opt_val *val)
-{
-    struct client_config *c = cfg;
-    (void)def;
-    (void)val;
-    c->common.quiet = 1;
-    c->common.ign_eof = 1;
-    return 0;
-}
-
-static int set_brief(void *cfg, const struct opt_def *def, const struct opt_val *val)
-{
-    struct client_config *c = cfg;
-    (void)def;
-    (void)val;
-    c->common.brief = c->common.quiet = c->common.verify_quiet = 1;
-    return 0;
-}
-
 static int set_psk(void *cfg, const struct opt_def *def, const struct opt_val *val)
 {
     for (const char *p = val->str; *p != '\0'; p++) {
@@ -114,17 +95,6 @@ bad:
     opt_error("-serverinfo: expected up to %d comma-separated extension numbers (0-65535), "
               "got \"%s\"", max, val->str);
     return -1;
-}
-
-static int set_nameopt(void *cfg, const struct opt_def *def, const struct opt_val *val)
-{
-    (void)def;
-    if (!print_nameopt_valid(val->str)) {
-        opt_error("-nameopt: unknown name option in \"%s\"", val->str);
-        return -1;
-    }
-    ((struct client_config *)cfg)->common.nameopt = val->str;
-    return 0;
 }
 
 static int set_maxfraglen(void *cfg, const struct opt_def *def, const struct opt_val *val)
@@ -225,7 +195,7 @@ static const struct opt_def client_general[] = {
     {"pass", OPT_STRING, opt_set_str, CFIELD(id.pass), 0,
      "Private key and cert file pass phrase source"},
     {"verify", OPT_UINT, set_verify, 0, 0, "Turn on peer certificate verification"},
-    {"nameopt", OPT_STRING, set_nameopt, 0, 0,
+    {"nameopt", OPT_STRING, tls_opt_nameopt, 0, 0,
      "Certificate subject/issuer name printing options"},
     {"requestCAfile", OPT_INFILE, opt_set_str, F(requestCAfile), 0,
      "PEM format file of CA names to send to the server"},
@@ -247,7 +217,7 @@ static const struct opt_def client_general[] = {
     {"sess_in", OPT_INFILE, opt_set_str, F(sess_in), 0, "File to read SSL session from"},
     OPT_ROW_SECTION("Input/Output options"),
     {"crlf", OPT_FLAG, opt_set_true, CFIELD(crlf), 0, "Convert LF from terminal into CRLF"},
-    {"quiet", OPT_FLAG, set_quiet, 0, 0, "No s_client output"},
+    {"quiet", OPT_FLAG, tls_opt_quiet, 0, 0, "No s_client output"},
     {"ign_eof", OPT_FLAG, opt_set_true, CFIELD(ign_eof), 0,
      "Ignore input eof (default when -quiet)"},
     {"no_ign_eof", OPT_FLAG, opt_set_false, CFIELD(ign_eof), 0, "Don't ignore input eof"},
@@ -255,7 +225,7 @@ static const struct opt_def client_general[] = {
      "Use the appropriate STARTTLS command before starting TLS"},
     {"xmpphost", OPT_STRING, opt_set_str, F(starttls_name), 0,
      "Alias of -name option for \"-starttls xmpp[-server]\""},
-    {"brief", OPT_FLAG, set_brief, 0, 0,
+    {"brief", OPT_FLAG, tls_opt_brief, 0, 0,
      "Restrict output to brief summary of connection parameters"},
     {"prexit", OPT_FLAG, opt_set_true, F(prexit), 0,
      "Print session information after each (re)negotiation and when the program exits"},

@@ -1,5 +1,6 @@
 /* The option rows both programs share. Rows only record what was asked; tlsctx.c applies it. */
 #include "lib/tlsopts.h"
+#include "lib/print.h"
 #include "lib/newlib.h"
 
 #include <string.h>
@@ -9,6 +10,36 @@ static int set_vpm(void *cfg, const struct opt_def *def, const struct opt_val *v
 {
     struct tls_common *c = cfg;
     return kvlist_add(&c->verify_params, def->name, val->str);
+}
+
+int tls_opt_quiet(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    struct tls_common *c = cfg;
+    (void)def;
+    (void)val;
+    c->quiet = 1;
+    c->ign_eof = 1;
+    return 0;
+}
+
+int tls_opt_brief(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    struct tls_common *c = cfg;
+    (void)def;
+    (void)val;
+    c->brief = c->quiet = c->verify_quiet = 1;
+    return 0;
+}
+
+int tls_opt_nameopt(void *cfg, const struct opt_def *def, const struct opt_val *val)
+{
+    (void)def;
+    if (!print_nameopt_valid(val->str)) {
+        opt_error("-nameopt: unknown name option in \"%s\"", val->str);
+        return -1;
+    }
+    ((struct tls_common *)cfg)->nameopt = val->str;
+    return 0;
 }
 
 int tls_opt_sslconf(void *cfg, const struct opt_def *def, const struct opt_val *val)

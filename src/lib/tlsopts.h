@@ -21,6 +21,11 @@ extern const struct opt_def tls_opts_provider[];
 
 /* Setters other tables use too. */
 int tls_opt_version(void *cfg, const struct opt_def *def, const struct opt_val *val);
+/* -quiet (no chatter; implies -ign_eof), -brief (the short summary; implies -quiet and
+ * -verify_quiet) and -nameopt (checked here, applied when printing): the same in both programs. */
+int tls_opt_quiet(void *cfg, const struct opt_def *def, const struct opt_val *val);
+int tls_opt_brief(void *cfg, const struct opt_def *def, const struct opt_val *val);
+int tls_opt_nameopt(void *cfg, const struct opt_def *def, const struct opt_val *val);
 int tls_opt_sslconf(void *cfg, const struct opt_def *def, const struct opt_val *val);
 
 #endif

@@ -37,36 +37,6 @@ static int set_verify(void *cfg, const struct opt_def *def, const struct opt_val
     return 0;
 }
 
-static int set_quiet(void *cfg, const struct opt_def *def, const struct opt_val *val)
-{
-    struct server_config *s = cfg;
-    (void)def;
-    (void)val;
-    s->common.quiet = 1;
-    s->common.ign_eof = 1;
-    return 0;
-}
-
-static int set_brief(void *cfg, const struct opt_def *def, const struct opt_val *val)
-{
-    struct server_config *s = cfg;
-    (void)def;
-    (void)val;
-    s->common.brief = s->common.quiet = s->common.verify_quiet = 1;
-    return 0;
-}
-
-static int set_nameopt(void *cfg, const struct opt_def *def, const struct opt_val *val)
-{
-    (void)def;
-    if (!print_nameopt_valid(val->str)) {
-        opt_error("-nameopt: unknown name option in \"%s\"", val->str);
-        return -1;
-    }
-    ((struct server_config *)cfg)->common.nameopt = val->str;
-    return 0;
-}
-
 static int set_port(void *cfg, const struct opt_def *def, const struct opt_val *val)
 {
     (void)def;
@@ -107,7 +77,7 @@ static const struct opt_def server_general[] = {
     {"verify", OPT_INT, set_verify, 0, 0, "Turn on peer certificate verification"},
     {"Verify", OPT_INT, set_verify, 0, SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
      "Turn on peer certificate verification, must have a cert"},
-    {"nameopt", OPT_STRING, set_nameopt, 0, 0, "Certificate subject/issuer name printing options"},
+    {"nameopt", OPT_STRING, tls_opt_nameopt, 0, 0, "Certificate subject/issuer name printing options"},
     {"cert", OPT_INFILE, opt_set_str, CFIELD(id.cert), 0,
      "Server certificate file to use; default server.pem (or an ephemeral one)"},
     {"cert2", OPT_INFILE, opt_set_str, F(cert2.cert), 0,
@@ -147,7 +117,7 @@ static const struct opt_def server_general[] = {
     {"nbio_test", OPT_FLAG, opt_set_true, CFIELD(nbio_test), 0,
      "Test with the non-blocking test bio"},
     {"crlf", OPT_FLAG, opt_set_true, CFIELD(crlf), 0, "Convert LF from terminal into CRLF"},
-    {"quiet", OPT_FLAG, set_quiet, 0, 0, "No server output"},
+    {"quiet", OPT_FLAG, tls_opt_quiet, 0, 0, "No server output"},
     {"no_resume_ephemeral", OPT_FLAG, opt_set_true, F(no_resume_ephemeral), 0,
      "Disable caching and tickets if ephemeral (EC)DH is used"},
     {"www", OPT_FLAG, set_mode, 0, MODE_WWW, "Respond to a 'GET /' with a status page"},
@@ -190,7 +160,7 @@ static const struct opt_def server_general[] = {
      "Print output from SSL/TLS security framework"},
     {"security_debug_verbose", OPT_FLAG, opt_set_true, CFIELD(security_debug_verbose), 0,
      "Print more output from SSL/TLS security framework"},
-    {"brief", OPT_FLAG, set_brief, 0, 0,
+    {"brief", OPT_FLAG, tls_opt_brief, 0, 0,
      "Restrict output to brief summary of connection parameters"},
     {"debug", OPT_FLAG, opt_set_true, CFIELD(debug), 0, "Print more output"},
     {"msg", OPT_FLAG, opt_set_true, CFIELD(msg), 0, "Show protocol messages"},

@@ -596,14 +596,14 @@ static void print_shared_ciphers(BIO *out, SSL *ssl)
         BIO_puts(out, "\n");
 }
 
-void print_groups(BIO *out, SSL *ssl)
+int print_supported_groups(BIO *out, SSL *ssl)
 {
     int n = SSL_get1_groups(ssl, NULL);
     if (n <= 0)
-        return;
+        return 0;
     int *groups = OPENSSL_malloc(sizeof(int) * (size_t)n);
     if (groups == NULL)
-        return;
+        return 0;
     SSL_get1_groups(ssl, groups);
     BIO_puts(out, "Supported groups: ");
     for (int i = 0; i < n; i++) {
@@ -616,7 +616,15 @@ void print_groups(BIO *out, SSL *ssl)
             BIO_printf(out, "0x%04X", groups[i] & 0xffff);
     }
     OPENSSL_free(groups);
-    BIO_puts(out, "\nShared groups: ");
+    BIO_puts(out, "\n");
+    return 1;
+}
+
+void print_groups(BIO *out, SSL *ssl)
+{
+    if (!print_supported_groups(out, ssl))
+        return;
+    BIO_puts(out, "Shared groups: ");
     int shared = SSL_get_shared_group(ssl, -1);
     if (shared <= 0)
         BIO_puts(out, "NONE");

@@ -57,6 +57,8 @@ void print_keymat(BIO *out, SSL *ssl, const struct print_opts *po);
 /* "Signature Algorithms: ..." (the peer's list), or with shared the "Shared ..." line. */
 void print_sigalg_list(BIO *out, SSL *ssl, int shared);
 /* "Supported groups:" and "Shared groups:" (the peer's offer), if it sent any. */
+/* "Supported groups: ..." (the peer's list) on one line; returns 0 when the peer sent none. */
+int print_supported_groups(BIO *out, SSL *ssl);
 void print_groups(BIO *out, SSL *ssl);
 /* "Supported Elliptic Curve Point Formats:", if the peer sent the extension. */
 void print_point_formats(BIO *out, SSL *ssl);

@@ -218,28 +218,6 @@ void server_print_report(BIO *out, SSL *ssl, const struct print_opts *po)
     print_keymat(out, ssl, po);
 }
 
-/* "Supported groups:" alone: the brief form has no "Shared groups" line. */
-static void print_client_groups(BIO *out, SSL *ssl)
-{
-    int n = SSL_get1_groups(ssl, NULL);
-    if (n <= 0)
-        return;
-    int *groups = OPENSSL_malloc(sizeof(int) * (size_t)n);
-    if (groups == NULL)
-        return;
-    SSL_get1_groups(ssl, groups);
-    BIO_puts(out, "Supported groups: ");
-    for (int i = 0; i < n; i++) {
-        const char *name = SSL_group_to_name(ssl, groups[i]);
-        if (name != NULL)
-            BIO_printf(out, "%s%s", i ? ":" : "", name);
-        else
-            BIO_printf(out, "%s0x%04X", i ? ":" : "", groups[i] & 0xffff);
-    }
-    BIO_puts(out, "\n");
-    OPENSSL_free(groups);
-}
-
 #ifndef HAVE_OPENSSL35_OUTPUT /* 3.5 names the signature scheme instead */
 static const char *sigtype_name(int nid)
 {
@@ -317,7 +295,8 @@ void server_print_brief(BIO *out, SSL *ssl, const struct print_opts *po)
         print_brief_no_cert(out, ssl);
     }
     print_point_formats(out, ssl);
-    print_client_groups(out, ssl);
+    /* the brief form has no "Shared groups" line */
+    print_supported_groups(out, ssl);
 #ifdef HAVE_OPENSSL35_OUTPUT
     print_tmp_key(out, ssl); /* 3.5's s_server -brief names the key exchange too */
 #endif

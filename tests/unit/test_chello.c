@@ -9,20 +9,7 @@
 #include <string.h>
 #include <openssl/evp.h>
 
-static int tests_run, tests_failed;
-
-__attribute__((format(printf, 2, 3))) static void ok(int cond, const char *fmt, ...)
-{
-    va_list ap;
-    tests_run++;
-    if (!cond)
-        tests_failed++;
-    printf("%sok %d - ", cond ? "" : "not ", tests_run);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-}
+#include "tap.h"
 
 static void is_str(const char *got, const char *want, const char *name)
 {

@@ -10,20 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static int tests_run, tests_failed;
-
-__attribute__((format(printf, 2, 3))) static void ok(int cond, const char *fmt, ...)
-{
-    va_list ap;
-    tests_run++;
-    if (!cond)
-        tests_failed++;
-    printf("%sok %d - ", cond ? "" : "not ", tests_run);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-}
+#include "tap.h"
 
 /* Parses a NULL-terminated argument list into cfg, stderr silenced. Returns opt_parse's result
  * and, when it is OPT_OK, client_config_finish()'s in *finished. */

@@ -10,20 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-static int tests_run, tests_failed;
-
-__attribute__((format(printf, 2, 3))) static void ok(int cond, const char *fmt, ...)
-{
-    va_list ap;
-    tests_run++;
-    if (!cond)
-        tests_failed++;
-    printf("%sok %d - ", cond ? "" : "not ", tests_run);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    printf("\n");
-}
+#include "tap.h"
 
 /* A server context with a fresh self-signed certificate of the given key type. */
 static SSL_CTX *server_ctx(const char *keytype)

@@ -1,6 +1,7 @@
 /* The ClientHello report: names for code points, the verbose text, the -brief line and the
  * JSON object (see chello.h). Names are the IANA registry's. */
 #include "lib/chello.h"
+#include "lib/outfmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,26 +237,33 @@ static const char *cipher_std_name(SSL *ssl, uint16_t cipher)
 /* Bytes a peer chose (a host name, a protocol name), printable ASCII kept, the rest as \xNN. */
 static void print_safe(BIO *out, const unsigned char *p, size_t n)
 {
+    size_t run = 0;
     for (size_t i = 0; i < n; i++) {
-        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\')
-            BIO_write(out, p + i, 1);
-        else
-            BIO_printf(out, "\\x%02x", p[i]);
+        if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\') {
+            run++;
+            continue;
+        }
+        if (run > 0)
+            BIO_write(out, p + i - run, (int)run);
+        run = 0;
+        out_printf(out, "\\x%02x", p[i]);
     }
+    if (run > 0)
+        BIO_write(out, p + n - run, (int)run);
 }
 
 static void print_code(BIO *out, const char *sep, uint16_t code, const char *name)
 {
     if (name != NULL)
-        BIO_printf(out, "%s%s (0x%04x)", sep, name, code);
+        out_printf(out, "%s%s (0x%04x)", sep, name, code);
     else
-        BIO_printf(out, "%s0x%04x", sep, code);
+        out_printf(out, "%s0x%04x", sep, code);
 }
 
 static void print_u16_line(BIO *out, const char *title, const struct chello_u16s *l,
                            const char *(*name)(uint16_t))
 {
-    BIO_printf(out, "    %s:", title);
+    out_printf(out, "    %s:", title);
     for (size_t i = 0; i < l->n; i++)
         print_code(out, i ? ", " : " ", l->v[i], name(l->v[i]));
     BIO_puts(out, l->n ? "\n" : " (none)\n");
@@ -264,32 +272,32 @@ static void print_u16_line(BIO *out, const char *title, const struct chello_u16s
 static void print_u8_line(BIO *out, const char *title, struct chello_bytes b,
                           const struct code_name *names)
 {
-    BIO_printf(out, "    %s:", title);
+    out_printf(out, "    %s:", title);
     for (size_t i = 0; i < b.n; i++) {
         const char *nm = lookup(names, b.p[i]);
         if (nm != NULL)
-            BIO_printf(out, "%s%s (%u)", i ? ", " : " ", nm, b.p[i]);
+            out_printf(out, "%s%s (%u)", i ? ", " : " ", nm, b.p[i]);
         else
-            BIO_printf(out, "%s%u", i ? ", " : " ", b.p[i]);
+            out_printf(out, "%s%u", i ? ", " : " ", b.p[i]);
     }
     BIO_puts(out, b.n ? "\n" : " (none)\n");
 }
 
 static void print_ciphers(BIO *out, const struct chello *ch, SSL *ssl)
 {
-    BIO_printf(out, "    Cipher suites (%zu):\n", ch->ciphers.n);
+    out_printf(out, "    Cipher suites (%zu):\n", ch->ciphers.n);
     for (size_t i = 0; i < ch->ciphers.n; i++) {
         const char *nm = chello_cipher_name(ssl, ch->ciphers.v[i]);
-        BIO_printf(out, "        0x%04x %s\n", ch->ciphers.v[i], nm ? nm : "(unknown)");
+        out_printf(out, "        0x%04x %s\n", ch->ciphers.v[i], nm ? nm : "(unknown)");
     }
 }
 
 static void print_extensions(BIO *out, const struct chello *ch)
 {
-    BIO_printf(out, "    Extensions (%zu):\n", ch->n_exts);
+    out_printf(out, "    Extensions (%zu):\n", ch->n_exts);
     for (size_t i = 0; i < ch->n_exts; i++) {
         const char *nm = chello_ext_name(ch->exts[i].type);
-        BIO_printf(out, "        0x%04x %s, length %zu%s\n", ch->exts[i].type,
+        out_printf(out, "        0x%04x %s, length %zu%s\n", ch->exts[i].type,
                    nm ? nm : "(unknown)", ch->exts[i].data.n,
                    ch->exts[i].malformed ? " (malformed)" : "");
     }
@@ -313,7 +321,7 @@ static void print_named_values(BIO *out, const struct chello *ch)
     for (size_t i = 0; i < ch->n_key_shares; i++) {
         print_code(out, i ? ", " : " ", ch->key_shares[i].group,
                    chello_group_name(ch->key_shares[i].group));
-        BIO_printf(out, " %zu bytes", ch->key_shares[i].key_len);
+        out_printf(out, " %zu bytes", ch->key_shares[i].key_len);
     }
     BIO_puts(out, ch->n_key_shares ? "\n" : " (none)\n");
     print_u16_line(out, "Signature algorithms", &ch->sigalgs, chello_sigalg_name);
@@ -340,9 +348,9 @@ static void print_fingerprints(BIO *out, const struct chello *ch)
     size_t rawsize = ch->msg_len * 3 + 64;
     char *raw = malloc(rawsize);
     if (ja3 != NULL)
-        BIO_printf(out, "JA3: %s\nJA3 hash: %s\n", ja3, md5hex);
+        out_printf(out, "JA3: %s\nJA3 hash: %s\n", ja3, md5hex);
     if (raw != NULL && chello_ja4(ch, 't', ja4, raw, rawsize) == 0)
-        BIO_printf(out, "JA4: %s\nJA4_r: %s\n", ja4, raw);
+        out_printf(out, "JA4: %s\nJA4_r: %s\n", ja4, raw);
     free(ja3);
     free(raw);
 }
@@ -354,7 +362,7 @@ void chello_print(BIO *out, const struct chello *ch, SSL *ssl)
     print_code(out, "    Legacy version: ", ch->legacy_version, v);
     BIO_puts(out, "\n");
     print_u16_line(out, "Supported versions", &ch->versions, chello_version_name);
-    BIO_printf(out, "    Session ID length: %zu\n", ch->session_id.n);
+    out_printf(out, "    Session ID length: %zu\n", ch->session_id.n);
     print_ciphers(out, ch, ssl);
     print_u8_line(out, "Compression methods", ch->compressions, compression_names);
     print_extensions(out, ch);
@@ -366,7 +374,7 @@ void chello_print_brief(BIO *out, const struct chello *ch)
 {
     char ja4[37];
     if (chello_ja4(ch, 't', ja4, NULL, 0) == 0)
-        BIO_printf(out, "Client Hello JA4: %s\n", ja4);
+        out_printf(out, "Client Hello JA4: %s\n", ja4);
 }
 
 /* ------------------------------------------------------------------ JSON */

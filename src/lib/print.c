@@ -630,7 +630,9 @@ void print_groups(BIO *out, SSL *ssl)
         BIO_puts(out, "NONE");
     for (int i = 0; i < shared; i++) {
         const char *name = SSL_group_to_name(ssl, SSL_get_shared_group(ssl, i));
-        BIO_printf(out, "%s%s", i > 0 ? ":" : "", name ? name : "?");
+        if (i > 0)
+            BIO_puts(out, ":");
+        BIO_puts(out, name != NULL ? name : "?");
     }
     BIO_puts(out, "\n");
 }

@@ -4,6 +4,7 @@
 #include "server/page.h"
 #include "server/chello_report.h"
 #include "proto/http.h"
+#include "lib/outfmt.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,7 @@ char *page_ciphers(SSL_CTX *ctx, size_t *len)
     BIO_puts(mem, "Ciphers supported in s_server binary\n");
     for (int i = 0; i < n; i++) {
         const SSL_CIPHER *c = sk_SSL_CIPHER_value(ciphers, i);
-        BIO_printf(mem, "%-11s:%-25s ", SSL_CIPHER_get_version(c), SSL_CIPHER_get_name(c));
+        out_printf(mem, "%-11s:%-25s ", SSL_CIPHER_get_version(c), SSL_CIPHER_get_name(c));
         if ((i & 1) || i == n - 1)
             BIO_puts(mem, "\n");
     }
@@ -86,7 +87,7 @@ void page_write(BIO *out, SSL *ssl, const struct server *srv)
     page_shared_ciphers(out, ssl);
     print_sigalgs(out, ssl);
     print_groups(out, ssl);
-    BIO_printf(out, "---\n%s, %s, Cipher is %s\n", SSL_session_reused(ssl) ? "Reused" : "New",
+    out_printf(out, "---\n%s, %s, Cipher is %s\n", SSL_session_reused(ssl) ? "Reused" : "New",
                SSL_get_version(ssl), SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
     SSL_SESSION_print(out, SSL_get_session(ssl));
     BIO_puts(out, "---\n");

@@ -5,6 +5,7 @@
 #include "server/server.h"
 #include "lib/newlib.h"
 #include "lib/tlsctx.h"
+#include "lib/outfmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -304,19 +305,19 @@ void server_print_brief(BIO *out, SSL *ssl, const struct print_opts *po)
 
 void server_print_stats(BIO *out, SSL_CTX *ctx)
 {
-    BIO_printf(out, "%4ld items in the session cache\n", SSL_CTX_sess_number(ctx));
-    BIO_printf(out, "%4ld client connects (SSL_connect())\n", SSL_CTX_sess_connect(ctx));
-    BIO_printf(out, "%4ld client renegotiates (SSL_connect())\n",
+    out_printf(out, "%4ld items in the session cache\n", SSL_CTX_sess_number(ctx));
+    out_printf(out, "%4ld client connects (SSL_connect())\n", SSL_CTX_sess_connect(ctx));
+    out_printf(out, "%4ld client renegotiates (SSL_connect())\n",
                SSL_CTX_sess_connect_renegotiate(ctx));
-    BIO_printf(out, "%4ld client connects that finished\n", SSL_CTX_sess_connect_good(ctx));
-    BIO_printf(out, "%4ld server accepts (SSL_accept())\n", SSL_CTX_sess_accept(ctx));
-    BIO_printf(out, "%4ld server renegotiates (SSL_accept())\n",
+    out_printf(out, "%4ld client connects that finished\n", SSL_CTX_sess_connect_good(ctx));
+    out_printf(out, "%4ld server accepts (SSL_accept())\n", SSL_CTX_sess_accept(ctx));
+    out_printf(out, "%4ld server renegotiates (SSL_accept())\n",
                SSL_CTX_sess_accept_renegotiate(ctx));
-    BIO_printf(out, "%4ld server accepts that finished\n", SSL_CTX_sess_accept_good(ctx));
-    BIO_printf(out, "%4ld session cache hits\n", SSL_CTX_sess_hits(ctx));
-    BIO_printf(out, "%4ld session cache misses\n", SSL_CTX_sess_misses(ctx));
-    BIO_printf(out, "%4ld session cache timeouts\n", SSL_CTX_sess_timeouts(ctx));
-    BIO_printf(out, "%4ld callback cache hits\n", SSL_CTX_sess_cb_hits(ctx));
-    BIO_printf(out, "%4ld cache full overflows (%ld allowed)\n", SSL_CTX_sess_cache_full(ctx),
+    out_printf(out, "%4ld server accepts that finished\n", SSL_CTX_sess_accept_good(ctx));
+    out_printf(out, "%4ld session cache hits\n", SSL_CTX_sess_hits(ctx));
+    out_printf(out, "%4ld session cache misses\n", SSL_CTX_sess_misses(ctx));
+    out_printf(out, "%4ld session cache timeouts\n", SSL_CTX_sess_timeouts(ctx));
+    out_printf(out, "%4ld callback cache hits\n", SSL_CTX_sess_cb_hits(ctx));
+    out_printf(out, "%4ld cache full overflows (%ld allowed)\n", SSL_CTX_sess_cache_full(ctx),
                SSL_CTX_sess_get_cache_size(ctx));
 }

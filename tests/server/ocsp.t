@@ -71,7 +71,9 @@ if command -v tinyproxy >/dev/null; then
         srv_up viaproxy "${rsa_id[@]}" -CAfile "$CERTS/ca.pem" -www \
             -status_url "http://127.0.0.1:$OCSP_PORT/" -proxy "http://127.0.0.1:$pport"; then
         staple proxied
-        file_like "$TMP/proxied.cli" 'Cert Status: good' "-proxy: the staple is fetched through the proxy"
+        file_like "$TMP/proxied.cli" 'Cert Status: good' "-proxy: the staple is fetched through the proxy" ||
+            { diag_file "$TMP/viaproxy.err" "server stderr"; diag_file "$TMP/tp.out" "tinyproxy log"
+              diag_file "$TMP/responder.err" "responder stderr"; }
         wait_file_like "$TMP/tp.out" "127\.0\.0\.1:$OCSP_PORT" 5
         ok $? "-proxy: the proxy carried the OCSP request" || diag_file "$TMP/tp.out"
         stop_bg viaproxy

@@ -9,6 +9,7 @@
 #include "lib/opt.h"
 #include "lib/print.h"
 #include "lib/trace.h"
+#include "lib/xcert.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -340,23 +341,6 @@ done:
     return ret;
 }
 
-/* -xcert/-xkey/-xchain: extra certificates (e.g. an RSA and an ECDSA one side by side). */
-static int tls_ctx_apply_xcerts(SSL_CTX *ctx, const struct tls_common *c)
-{
-    if (c->xcert.n != c->xkey.n) {
-        err_msg("each -xcert needs its -xkey (%zu certificates, %zu keys)", c->xcert.n,
-                c->xkey.n);
-        return -1;
-    }
-    for (size_t i = 0; i < c->xcert.n; i++) {
-        struct cert_spec x = {c->xcert.v[i], c->xkey.v[i], i < c->xchain.n ? c->xchain.v[i] : NULL,
-                              c->id.pass, c->xcertform, c->xkeyform, c->xchain_build};
-        if (tls_ctx_use_identity(ctx, &x) < 0)
-            return -1;
-    }
-    return 0;
-}
-
 static int tls_ctx_apply_io(SSL_CTX *ctx, const struct tls_common *c)
 {
     if (c->max_send_frag > 0 && !SSL_CTX_set_max_send_fragment(ctx, c->max_send_frag))
@@ -388,7 +372,7 @@ SSL_CTX *tls_ctx_new(const struct tls_common *c)
     /* before any certificate is loaded, so -security_debug reports on those checks too */
     if (trace_setup_ctx(ctx, c) < 0 || tls_ctx_apply_versions(ctx, c) < 0 ||
         tls_ctx_apply_io(ctx, c) < 0 || tls_ctx_apply_ssl_conf(ctx, c) < 0 || tls_ctx_apply_trust(ctx, c) < 0 ||
-        tls_ctx_apply_verify_params(ctx, c) < 0 || tls_ctx_apply_xcerts(ctx, c) < 0 ||
+        tls_ctx_apply_verify_params(ctx, c) < 0 || xcert_setup_ctx(ctx, c) < 0 ||
         newlib_apply_ctx(ctx, &c->newlib) < 0) {
         SSL_CTX_free(ctx);
         return NULL;

@@ -90,5 +90,11 @@ ssl_config      -ssl_config nosuchsection
 engine          -engine dynamic
 engine_bad      -engine no-such-engine
 EOF
+
+# -xcert: the server asks for a certificate (-verify 1), so the chain check runs and reports on
+# stderr ("Checking cert chain 1:", the subject, one verdict per check), line for line as openssl's
+grep -q '^Checking cert chain 1:$' "$TMP/xcert.our.err"
+ok $? "xcert: the chain check is reported on stderr" || diag_file "$TMP/xcert.our.err"
+same_output xcert err "xcert: same stderr as openssl"
 stop_bg srv
 done_testing

@@ -57,18 +57,31 @@ else
 fi
 
 # --- a second key type ----------------------------------------------------------------------------
-for opt in -dcert -xcert; do
-    keyopt=${opt/cert/key}
-    if srv_up two -www "${rsa_id[@]}" "$opt" "$CERTS/ec.pem" "$keyopt" "$CERTS/ec.key"; then
-        client ec -tls1_2 -sigalgs ECDSA+SHA256 -cipher ECDHE-ECDSA-AES128-GCM-SHA256
-        file_like "$TMP/c_ec.out" 'Cipher is ECDHE-ECDSA-' "$opt: an ECDSA-only client gets the EC certificate"
-        client rsa -tls1_2 -sigalgs RSA+SHA256 -cipher ECDHE-RSA-AES128-GCM-SHA256
-        file_like "$TMP/c_rsa.out" 'Cipher is ECDHE-RSA-' "$opt: an RSA-only client still gets the RSA one"
-        stop_bg two
-    else
-        fail "$opt server starts"; skip 1 "no server"
-    fi
-done
+if srv_up two -www "${rsa_id[@]}" -dcert "$CERTS/ec.pem" -dkey "$CERTS/ec.key"; then
+    client ec -tls1_2 -sigalgs ECDSA+SHA256 -cipher ECDHE-ECDSA-AES128-GCM-SHA256
+    file_like "$TMP/c_ec.out" 'Cipher is ECDHE-ECDSA-' "-dcert: an ECDSA-only client gets the EC certificate"
+    client rsa -tls1_2 -sigalgs RSA+SHA256 -cipher ECDHE-RSA-AES128-GCM-SHA256
+    file_like "$TMP/c_rsa.out" 'Cipher is ECDHE-RSA-' "-dcert: an RSA-only client still gets the RSA one"
+    stop_bg two
+else
+    fail "-dcert server starts"; skip 1 "no server"
+fi
+
+# -xcert works as openssl's: on each ClientHello the connection's certificates are cleared, every
+# extra chain is checked against what the client accepts ("Checking cert chain N" on stderr) and
+# the valid ones are offered; -cert's certificate is not, so an RSA-only client is refused.
+if srv_up xc -www "${rsa_id[@]}" -xcert "$CERTS/ec.pem" -xkey "$CERTS/ec.key"; then
+    client xec -tls1_2 -sigalgs ECDSA+SHA256:RSA+SHA256 -cipher ECDHE-ECDSA-AES128-GCM-SHA256
+    file_like "$TMP/c_xec.out" 'Cipher is ECDHE-ECDSA-' "-xcert: an ECDSA client gets the extra EC certificate"
+    file_like "$TMP/xc.err" '^Checking cert chain 1:$' "-xcert: the chain check is reported"
+    file_like "$TMP/xc.err" '^Subject: O = s_tests, CN = localhost$' "... with the chain's subject"
+    file_like "$TMP/xc.err" $'^\tOverall Validity: OK$' "... and its verdict"
+    client xrsa -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
+    file_like "$TMP/c_xrsa.out" 'Cipher is \(NONE\)' "-xcert: -cert's RSA certificate is not offered (as openssl)"
+    stop_bg xc
+else
+    fail "-xcert server starts"; skip 4 "no server"
+fi
 
 # --- -context, -serverinfo ------------------------------------------------------------------------
 if srv_up ctx -www -context abc "${rsa_id[@]}"; then

@@ -429,22 +429,36 @@ struct sbuf {
     int over;
 };
 
-__attribute__((format(printf, 2, 3))) static void sb_printf(struct sbuf *b, const char *fmt, ...)
+/* Appends n bytes of text (they are short: names, numbers, separators). */
+static void sb_put(struct sbuf *b, const char *text, size_t n)
 {
-    if (b->over || b->size == 0) {
+    if (b->over || b->size - b->used <= n) {
         b->over = 1;
+        if (b->size > 0)
+            b->p[b->used] = '\0';
         return;
     }
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(b->p + b->used, b->size - b->used, fmt, ap);
-    va_end(ap);
-    if (n < 0 || (size_t)n >= b->size - b->used) {
-        b->over = 1;
-        b->p[b->used] = '\0';
-        return;
-    }
-    b->used += (size_t)n;
+    memcpy(b->p + b->used, text, n);
+    b->used += n;
+    b->p[b->used] = '\0';
+}
+
+static void sb_str(struct sbuf *b, const char *text)
+{
+    sb_put(b, text, strlen(text));
+}
+
+/* Appends v in decimal, as "%u" would: the fingerprints are built from many small numbers,
+ * and this runs on every connection the server reports. */
+static void sb_uint(struct sbuf *b, unsigned v)
+{
+    char digits[12];
+    size_t n = sizeof(digits);
+    do {
+        digits[--n] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v != 0);
+    sb_put(b, digits + n, sizeof(digits) - n);
 }
 
 static void ja3_u16s(struct sbuf *b, const struct chello_u16s *l)
@@ -453,7 +467,9 @@ static void ja3_u16s(struct sbuf *b, const struct chello_u16s *l)
     for (size_t i = 0; i < l->n; i++) {
         if (chello_is_grease(l->v[i]))
             continue;
-        sb_printf(b, "%s%u", first ? "" : "-", l->v[i]);
+        if (!first)
+            sb_put(b, "-", 1);
+        sb_uint(b, l->v[i]);
         first = 0;
     }
 }
@@ -475,9 +491,10 @@ int chello_ja3(const struct chello *ch, char *str, size_t strsize, char md5hex[3
     md5hex[0] = '\0';
     if (strsize > 0)
         str[0] = '\0';
-    sb_printf(&b, "%u,", ch->legacy_version);
+    sb_uint(&b, ch->legacy_version);
+    sb_put(&b, ",", 1);
     ja3_u16s(&b, &ch->ciphers);
-    sb_printf(&b, ",");
+    sb_put(&b, ",", 1);
     types.v = malloc((ch->n_exts + 1) * sizeof(uint16_t));
     if (types.v == NULL)
         return -1;
@@ -485,11 +502,14 @@ int chello_ja3(const struct chello *ch, char *str, size_t strsize, char md5hex[3
         types.v[types.n++] = ch->exts[i].type;
     ja3_u16s(&b, &types);
     free(types.v);
-    sb_printf(&b, ",");
+    sb_put(&b, ",", 1);
     ja3_u16s(&b, &ch->groups);
-    sb_printf(&b, ",");
-    for (size_t i = 0; i < ch->point_formats.n; i++)
-        sb_printf(&b, "%s%u", i ? "-" : "", ch->point_formats.p[i]);
+    sb_put(&b, ",", 1);
+    for (size_t i = 0; i < ch->point_formats.n; i++) {
+        if (i > 0)
+            sb_put(&b, "-", 1);
+        sb_uint(&b, ch->point_formats.p[i]);
+    }
     if (b.over)
         return -1;
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -528,16 +548,28 @@ static long ja4_list(const uint16_t *v, size_t n, int sorted, int skip_sni_alpn,
     return (long)k;
 }
 
-/* Feeds "xxxx,yyyy" to the digest and, when raw is not NULL, to raw too. */
-static void ja4_feed(EVP_MD_CTX *md, struct sbuf *raw, const uint16_t *v, size_t n)
+/* Feeds "xxxx,yyyy" to the digest and, when raw is not NULL, to raw too: built in one piece,
+ * so the digest gets one update. Returns 0, or -1 when out of memory. */
+static int ja4_feed(EVP_MD_CTX *md, struct sbuf *raw, const uint16_t *v, size_t n)
 {
+    static const char digits[] = "0123456789abcdef";
+    if (n == 0)
+        return 0;
+    char *text = malloc(n * 5);
+    if (text == NULL)
+        return -1;
+    char *p = text;
     for (size_t i = 0; i < n; i++) {
-        char item[8];
-        snprintf(item, sizeof(item), "%s%04x", i ? "," : "", v[i]);
-        EVP_DigestUpdate(md, item, strlen(item));
-        if (raw != NULL)
-            sb_printf(raw, "%s", item);
+        if (i > 0)
+            *p++ = ',';
+        for (int shift = 12; shift >= 0; shift -= 4)
+            *p++ = digits[(v[i] >> shift) & 15];
     }
+    EVP_DigestUpdate(md, text, (size_t)(p - text));
+    if (raw != NULL)
+        sb_put(raw, text, (size_t)(p - text));
+    free(text);
+    return 0;
 }
 
 /* The first 12 hex digits of a finished SHA-256, or twelve zeros for an empty list. */
@@ -653,21 +685,25 @@ int chello_ja4(const struct chello *ch, char transport, char ja4[37], char *raw,
         goto done;
     ja4_a(ch, transport, a, &nc, &ne);
     struct sbuf *r = raw != NULL ? &rb : NULL;
-    if (r != NULL)
-        sb_printf(r, "%s_", a);
+    if (r != NULL) {
+        sb_str(r, a);
+        sb_put(r, "_", 1);
+    }
     if (!EVP_DigestInit_ex(md, EVP_sha256(), NULL))
         goto done;
-    ja4_feed(md, r, l.ciphers, (size_t)l.nc);
-    if (ja4_finish(md, (size_t)l.nc, b) < 0 || !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
+    if (ja4_feed(md, r, l.ciphers, (size_t)l.nc) < 0 || ja4_finish(md, (size_t)l.nc, b) < 0 ||
+        !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
         goto done;
     if (r != NULL)
-        sb_printf(r, "_");
-    ja4_feed(md, r, l.exts, (size_t)l.ne);
+        sb_put(r, "_", 1);
+    if (ja4_feed(md, r, l.exts, (size_t)l.ne) < 0)
+        goto done;
     if (l.ns > 0) {
         EVP_DigestUpdate(md, "_", 1);
         if (r != NULL)
-            sb_printf(r, "_");
-        ja4_feed(md, r, l.sigalgs, (size_t)l.ns);
+            sb_put(r, "_", 1);
+        if (ja4_feed(md, r, l.sigalgs, (size_t)l.ns) < 0)
+            goto done;
     }
     if (ja4_finish(md, (size_t)l.ne, c) < 0)
         goto done;

@@ -252,18 +252,61 @@ static void print_safe(BIO *out, const unsigned char *p, size_t n)
         BIO_write(out, p + n - run, (int)run);
 }
 
+/* One short piece of a report line, assembled without printf: the report is written for every
+ * connection the server reports, and formatting dominated its cost. */
+struct piece {
+    char text[200];
+    size_t n;
+};
+
+static void piece_str(struct piece *pc, const char *s)
+{
+    size_t len = strlen(s);
+    if (len > sizeof(pc->text) - pc->n)
+        len = sizeof(pc->text) - pc->n; /* names are short; a longer one is cut, not overrun */
+    memcpy(pc->text + pc->n, s, len);
+    pc->n += len;
+}
+
+/* "0x" and four lower-case hex digits. */
+static void piece_hex4(struct piece *pc, uint16_t v)
+{
+    static const char digits[] = "0123456789abcdef";
+    char hex[6] = {'0', 'x', digits[v >> 12], digits[(v >> 8) & 15], digits[(v >> 4) & 15],
+                   digits[v & 15]};
+    if (sizeof(pc->text) - pc->n >= sizeof(hex)) {
+        memcpy(pc->text + pc->n, hex, sizeof(hex));
+        pc->n += sizeof(hex);
+    }
+}
+
+static void piece_write(BIO *out, const struct piece *pc)
+{
+    BIO_write(out, pc->text, (int)pc->n);
+}
+
+/* "<sep>name (0x0017)", or "<sep>0x0017" for a code without a name. */
 static void print_code(BIO *out, const char *sep, uint16_t code, const char *name)
 {
-    if (name != NULL)
-        out_printf(out, "%s%s (0x%04x)", sep, name, code);
-    else
-        out_printf(out, "%s0x%04x", sep, code);
+    struct piece pc = {.n = 0};
+    piece_str(&pc, sep);
+    if (name != NULL) {
+        piece_str(&pc, name);
+        piece_str(&pc, " (");
+        piece_hex4(&pc, code);
+        piece_str(&pc, ")");
+    } else {
+        piece_hex4(&pc, code);
+    }
+    piece_write(out, &pc);
 }
 
 static void print_u16_line(BIO *out, const char *title, const struct chello_u16s *l,
                            const char *(*name)(uint16_t))
 {
-    out_printf(out, "    %s:", title);
+    BIO_puts(out, "    ");
+    BIO_puts(out, title);
+    BIO_puts(out, ":");
     for (size_t i = 0; i < l->n; i++)
         print_code(out, i ? ", " : " ", l->v[i], name(l->v[i]));
     BIO_puts(out, l->n ? "\n" : " (none)\n");
@@ -288,7 +331,13 @@ static void print_ciphers(BIO *out, const struct chello *ch, SSL *ssl)
     out_printf(out, "    Cipher suites (%zu):\n", ch->ciphers.n);
     for (size_t i = 0; i < ch->ciphers.n; i++) {
         const char *nm = chello_cipher_name(ssl, ch->ciphers.v[i]);
-        out_printf(out, "        0x%04x %s\n", ch->ciphers.v[i], nm ? nm : "(unknown)");
+        struct piece pc = {.n = 0};
+        piece_str(&pc, "        ");
+        piece_hex4(&pc, ch->ciphers.v[i]);
+        piece_str(&pc, " ");
+        piece_str(&pc, nm ? nm : "(unknown)");
+        piece_str(&pc, "\n");
+        piece_write(out, &pc);
     }
 }
 

@@ -703,7 +703,7 @@ void print_server_report(BIO *out, SSL *ssl, const struct print_opts *po)
     print_keymat(out, ssl, po);
 }
 
-void print_brief_no_cert(BIO *out, SSL *ssl)
+static void print_brief_no_cert(BIO *out, SSL *ssl)
 {
 #ifdef HAVE_OPENSSL35_OUTPUT
     if (SSL_get0_peer_rpk(ssl) != NULL) {
@@ -719,26 +719,31 @@ void print_brief_no_cert(BIO *out, SSL *ssl)
 #endif
 }
 
+void print_brief_peer(BIO *out, SSL *ssl, const struct print_opts *po)
+{
+    X509 *peer = SSL_get0_peer_certificate(ssl);
+    if (peer == NULL) {
+        print_brief_no_cert(out, ssl);
+        return;
+    }
+    int nid = 0;
+    BIO_puts(out, "Peer certificate: ");
+    print_name(out, X509_get_subject_name(peer), po->nmflags);
+    BIO_puts(out, "\n");
+    /* openssl says "UNDEF" for signatures without a separate hash (Ed25519) */
+    if (SSL_get_peer_signature_nid(ssl, &nid))
+        BIO_printf(out, "Hash used: %s\n", OBJ_nid2sn(nid));
+    print_peer_sigtype(out, ssl, "Signature type");
+    print_verify_detail(out, ssl);
+}
+
 void print_brief(BIO *out, SSL *ssl, const struct print_opts *po)
 {
     BIO_puts(out, "CONNECTION ESTABLISHED\n");
     BIO_printf(out, "Protocol version: %s\n", SSL_get_version(ssl));
     BIO_printf(out, "Ciphersuite: %s\n", SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
     print_sigalg_list(out, ssl, 0);
-    X509 *peer = SSL_get0_peer_certificate(ssl);
-    if (peer != NULL) {
-        int nid = 0;
-        BIO_puts(out, "Peer certificate: ");
-        print_name(out, X509_get_subject_name(peer), po->nmflags);
-        BIO_puts(out, "\n");
-        /* openssl says "UNDEF" for signatures without a separate hash (Ed25519) */
-        if (SSL_get_peer_signature_nid(ssl, &nid))
-            BIO_printf(out, "Hash used: %s\n", OBJ_nid2sn(nid));
-        print_peer_sigtype(out, ssl, "Signature type");
-        print_verify_detail(out, ssl);
-    } else {
-        print_brief_no_cert(out, ssl);
-    }
+    print_brief_peer(out, ssl, po);
     print_point_formats(out, ssl);
     if (SSL_is_server(ssl))
         print_groups(out, ssl);

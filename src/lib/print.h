@@ -46,8 +46,9 @@ void print_peer_sigtype(BIO *out, SSL *ssl, const char *label);
 /* "Secure Renegotiation IS [NOT] supported", or 3.5's "This TLS version forbids
  * renegotiation." for TLS 1.3. */
 void print_renegotiation(BIO *out, SSL *ssl);
-/* -brief's line when the peer sent no certificate (3.5 also tells of a raw public key). */
-void print_brief_no_cert(BIO *out, SSL *ssl);
+/* -brief's lines on the peer: its certificate's subject, hash and signature type and the
+ * verification result, or that it sent none (3.5 also tells of a raw public key). */
+void print_brief_peer(BIO *out, SSL *ssl, const struct print_opts *po);
 /* "Verification: OK" or "Verification error: ...", then the DANE TLSA record that matched. */
 void print_verify_detail(BIO *out, SSL *ssl);
 /* "Keying material exporter:" block, when -keymatexport was given. */

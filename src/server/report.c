@@ -219,28 +219,6 @@ void server_print_report(BIO *out, SSL *ssl, const struct print_opts *po)
     print_keymat(out, ssl, po);
 }
 
-#ifndef HAVE_OPENSSL35_OUTPUT /* 3.5 names the signature scheme instead */
-static const char *sigtype_name(int nid)
-{
-    switch (nid) {
-    case EVP_PKEY_RSA:
-        return "RSA";
-    case EVP_PKEY_RSA_PSS:
-        return "RSA-PSS";
-    case EVP_PKEY_EC:
-        return "ECDSA";
-    case EVP_PKEY_ED25519:
-        return "Ed25519";
-    case EVP_PKEY_ED448:
-        return "Ed448";
-    case EVP_PKEY_DSA:
-        return "DSA";
-    default:
-        return "unknown";
-    }
-}
-#endif
-
 /* Each suite of the ClientHello, in its order: a name, or the code point ("0x0A0A") for one
  * libssl does not know. With only_unknown, just the latter. */
 static void client_cipher_list(SSL *ssl, int only_unknown, char *buf, size_t len)
@@ -277,24 +255,7 @@ void server_print_brief(BIO *out, SSL *ssl, const struct print_opts *po)
     BIO_printf(out, "Client cipher list: %s\n", list);
     BIO_printf(out, "Ciphersuite: %s\n", SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
     print_sigalg_list(out, ssl, 0);
-    X509 *peer = SSL_get0_peer_certificate(ssl);
-    if (peer != NULL) {
-        int nid = 0;
-        BIO_puts(out, "Peer certificate: ");
-        print_name(out, X509_get_subject_name(peer), po->nmflags);
-        BIO_puts(out, "\n");
-        if (SSL_get_peer_signature_nid(ssl, &nid))
-            BIO_printf(out, "Hash used: %s\n", OBJ_nid2sn(nid));
-#ifdef HAVE_OPENSSL35_OUTPUT
-        print_peer_sigtype(out, ssl, "Signature type");
-#else
-        if (SSL_get_peer_signature_type_nid(ssl, &nid))
-            BIO_printf(out, "Signature type: %s\n", sigtype_name(nid));
-#endif
-        print_verify_detail(out, ssl);
-    } else {
-        print_brief_no_cert(out, ssl);
-    }
+    print_brief_peer(out, ssl, po);
     print_point_formats(out, ssl);
     /* the brief form has no "Shared groups" line */
     print_supported_groups(out, ssl);

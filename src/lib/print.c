@@ -576,26 +576,6 @@ void print_client_report(BIO *out, SSL *ssl, const struct print_opts *po, int sh
     (void)BIO_flush(out);
 }
 
-/* The ciphers both sides can use: the client's offer, in its order, that this server has
- * enabled for the negotiated protocol version. (openssl's list ignores the version.) */
-static void print_shared_ciphers(BIO *out, SSL *ssl)
-{
-    STACK_OF(SSL_CIPHER) *theirs = SSL_get_client_ciphers(ssl);
-    STACK_OF(SSL_CIPHER) *ours = SSL_get_ciphers(ssl);
-    if (theirs == NULL || ours == NULL)
-        return;
-    int printed = 0;
-    for (int i = 0; i < sk_SSL_CIPHER_num(theirs); i++) {
-        const SSL_CIPHER *c = sk_SSL_CIPHER_value(theirs, i);
-        if (sk_SSL_CIPHER_find(ours, (SSL_CIPHER *)c) < 0)
-            continue;
-        BIO_printf(out, "%s%s", printed ? ":" : "Shared ciphers:", SSL_CIPHER_get_name(c));
-        printed = 1;
-    }
-    if (printed)
-        BIO_puts(out, "\n");
-}
-
 int print_supported_groups(BIO *out, SSL *ssl)
 {
     int n = SSL_get1_groups(ssl, NULL);
@@ -659,48 +639,6 @@ void print_point_formats(BIO *out, SSL *ssl)
         }
     }
     BIO_puts(out, "\n");
-}
-
-void print_server_report(BIO *out, SSL *ssl, const struct print_opts *po)
-{
-    PEM_write_bio_SSL_SESSION(out, SSL_get_session(ssl));
-    X509 *peer = SSL_get0_peer_certificate(ssl);
-    if (peer != NULL) {
-        BIO_puts(out, "Client certificate\n");
-        PEM_write_bio_X509(out, peer);
-        print_subject_issuer(out, peer, po->nmflags);
-    }
-    newlib_print_report(out, ssl);
-    print_shared_ciphers(out, ssl);
-    print_sigalgs(out, ssl);
-    print_point_formats(out, ssl);
-    print_groups(out, ssl);
-    print_ca_names(out, ssl, po->nmflags);
-    BIO_printf(out, "CIPHER is %s\n", SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
-    const unsigned char *proto = NULL;
-    unsigned int len = 0;
-#ifndef OPENSSL_NO_NEXTPROTONEG
-    SSL_get0_next_proto_negotiated(ssl, &proto, &len);
-    if (proto != NULL) {
-        BIO_puts(out, "NEXTPROTO is ");
-        BIO_write(out, proto, (int)len);
-        BIO_puts(out, "\n");
-    }
-#endif
-    proto = NULL;
-    SSL_get0_alpn_selected(ssl, &proto, &len);
-    if (len > 0) {
-        BIO_puts(out, "ALPN is ");
-        BIO_write(out, proto, (int)len);
-        BIO_puts(out, "\n");
-    }
-    print_srtp(out, ssl);
-    if (SSL_session_reused(ssl))
-        BIO_puts(out, "Reused session-id\n");
-    print_renegotiation(out, ssl);
-    if (SSL_get_options(ssl) & SSL_OP_NO_RENEGOTIATION)
-        BIO_puts(out, "Renegotiation is DISABLED\n");
-    print_keymat(out, ssl, po);
 }
 
 static void print_brief_no_cert(BIO *out, SSL *ssl)

@@ -32,8 +32,6 @@ void print_peer_chain(BIO *out, SSL *ssl, const struct print_opts *po);
  * npn_status: OPENSSL_NPN_NEGOTIATED or _NO_OVERLAP when the server offered NPN, else 0. */
 void print_client_report(BIO *out, SSL *ssl, const struct print_opts *po, int short_form,
                          int npn_status);
-/* The server's report after a handshake (session PEM, shared ciphers, CIPHER is ...). */
-void print_server_report(BIO *out, SSL *ssl, const struct print_opts *po);
 /* The -brief summary, for either side. */
 void print_brief(BIO *out, SSL *ssl, const struct print_opts *po);
 /* Signature algorithms, peer signing digest and type, as both reports show them. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The rest of the option surface, each checked by what a real client sees: -nbio_test and
-# -nbio, -dhparam and -no_dhe, -dcert and -xcert (a second key type), -context, -serverinfo,
+# The rest of the option surface, each checked by what a real client sees: -nbio_test,
+# -nbio, -ignore_unexpected_eof and -async (no async engine: served as usual), -dhparam and -no_dhe, -dcert and -xcert (a second key type), -context, -serverinfo,
 # -crlf, -sendfile's fallback, and the debugging outputs (-msg, -state, -trace, -debug,
 # -tlsextdebug, -keylogfile).
 source "$(dirname "$0")/../lib.sh"
@@ -17,7 +17,7 @@ client() {
 page() { with_timeout 10 curl -sS -k -o /dev/null -w '%{http_code}' "https://127.0.0.1:$PORT/"; }
 
 # --- I/O options ----------------------------------------------------------------------------------
-for opt in -nbio_test -nbio -ignore_unexpected_eof; do
+for opt in -nbio_test -nbio -ignore_unexpected_eof -async; do
     if srv_up io -www "$opt" "${rsa_id[@]}"; then
         is "$(page)" 200 "$opt: -www still serves"
         stop_bg io

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The rest of the option surface, each checked by what a real client sees: -nbio_test,
-# -nbio, -ignore_unexpected_eof and -async (no async engine: served as usual), -dhparam and -no_dhe, -dcert and -xcert (a second key type), -context, -serverinfo,
-# -crlf, -sendfile's fallback, and the debugging outputs (-msg, -state, -trace, -debug,
-# -tlsextdebug, -keylogfile).
+# The rest of the option surface, each checked by what a real client sees: -nbio_test, -nbio,
+# -ignore_unexpected_eof and -async (no async engine: served as usual), -dhparam and -no_dhe,
+# -dcert and -xcert (a second key type), -context, -serverinfo, -crlf, -sendfile's fallback,
+# and the debugging outputs (-msg, -state, -trace, -debug, -tlsextdebug, -keylogfile).
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/helpers.sh"
 command -v openssl >/dev/null || skip_all "openssl not installed"

@@ -3,6 +3,7 @@
  * (want read / want write) and the worker's epoll set is adjusted to match. */
 #include "server/loop.h"
 #include "server/chello_report.h"
+#include "server/coalesce.h"
 #include "lib/err.h"
 #include "lib/trace.h"
 
@@ -28,7 +29,8 @@
 #define WRITE_BUDGET (1024 * 1024)
 /* Records one event may read from one connection before the others get their turn. */
 #define READ_BUDGET 32
-/* Queue buffers larger than this are freed once sent, so an idle connection keeps little. */
+/* Queue buffers larger than this are freed once sent (unless a file is streaming), so an idle
+ * connection keeps little. */
 #define OUT_KEEP 16384
 
 /* Timer lengths in ms, by enum conn_timer. The handshake bound is short because a client that
@@ -100,6 +102,16 @@ int conn_send(struct conn *c, const void *buf, size_t len)
 {
     if (len == 0)
         return 0;
+    char *dst = conn_reserve(c, len);
+    if (dst == NULL)
+        return -1;
+    memcpy(dst, buf, len);
+    conn_commit(c, len);
+    return 0;
+}
+
+char *conn_reserve(struct conn *c, size_t len)
+{
     if (c->out_off == c->out_len)
         c->out_off = c->out_len = 0;
     if (c->out_len + len > c->out_cap) {
@@ -109,14 +121,17 @@ int conn_send(struct conn *c, const void *buf, size_t len)
         char *p = realloc(c->out, cap);
         if (p == NULL) {
             conn_warn(c, "out of memory for %zu bytes of output", len);
-            return -1;
+            return NULL;
         }
         c->out = p;
         c->out_cap = cap;
     }
-    memcpy(c->out + c->out_len, buf, len);
+    return c->out + c->out_len;
+}
+
+void conn_commit(struct conn *c, size_t len)
+{
     c->out_len += len;
-    return 0;
 }
 
 int conn_send_bio(struct conn *c, BIO *mem)
@@ -155,9 +170,26 @@ void conn_arm(struct conn *c, enum conn_timer timer)
     worker_timer_append(c->w, c);
 }
 
+/* Writes out what the coalescing BIO holds. Returns 1 when nothing is held, 0 when the socket
+ * is full (the connection then waits until it is writable), -1 when the socket failed. */
+static int flush_out(struct conn *c)
+{
+    BIO *wbio = SSL_get_wbio(c->ssl);
+    if (coalesce_pending(wbio) == 0)
+        return 1;
+    int r = coalesce_flush(wbio);
+    if (r < 0) {
+        conn_warn(c, "writing failed: %s", strerror(errno));
+        c->failed = 1;
+    }
+    return r;
+}
+
 int conn_send_raw(struct conn *c, const void *buf, size_t len)
 {
     const char *p = buf;
+    if (flush_out(c) <= 0) /* what TLS has written goes first */
+        return -1;
     while (len > 0) {
         ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR)
@@ -174,6 +206,11 @@ ssize_t conn_sendfile(struct conn *c, int fd, off_t offset, size_t len)
 {
     if (!BIO_get_ktls_send(SSL_get_wbio(c->ssl)))
         return -1;
+    int f = flush_out(c);
+    if (f <= 0) {
+        c->wr_want = SSL_ERROR_WANT_WRITE;
+        return f;
+    }
     ERR_clear_error();
     ossl_ssize_t n = SSL_sendfile(c->ssl, fd, offset, len, 0);
     /* come back when the socket has room, whether this call blocked or made progress */
@@ -210,8 +247,9 @@ static void format_peer(char *buf, size_t len, const struct sockaddr *sa, sockle
 static void conn_run(struct conn *c);
 
 /* -nbio_test: a filter that makes random reads and writes "retry", which exercises every
- * want-read/want-write path of the loop. */
-static int conn_set_bio(struct conn *c, int nbio_test)
+ * want-read/want-write path of the loop. Writes go through the coalescing filter (coalesce.h),
+ * except under -debug, whose dump shows each record as libssl writes it, as openssl's does. */
+static int conn_set_bio(struct conn *c, int nbio_test, int debug)
 {
     BIO *sock = BIO_new_socket(c->fd, BIO_NOCLOSE);
     if (sock == NULL)
@@ -225,7 +263,14 @@ static int conn_set_bio(struct conn *c, int nbio_test)
         }
         top = BIO_push(test, sock);
     }
-    SSL_set_bio(c->ssl, top, top);
+    BIO *wbio = debug ? NULL : coalesce_new();
+    if (wbio == NULL || !BIO_up_ref(top)) {
+        BIO_free(wbio);
+        SSL_set_bio(c->ssl, top, top);
+        return debug ? 0 : -1;
+    }
+    /* two owners of top from here: the SSL as its read BIO, and the filter's chain */
+    SSL_set_bio(c->ssl, top, BIO_push(wbio, top));
     return 0;
 }
 
@@ -280,7 +325,8 @@ static int conn_new(struct worker *w, int fd, const struct sockaddr *peer, sockl
     c->ssl = ssl != NULL ? ssl : SSL_new(srv->ctx);
     int rc = c->ssl == NULL ? -1
              : dgram        ? conn_set_dgram_bio(c, peer, srv->cfg->common.mtu)
-                            : conn_set_bio(c, srv->cfg->common.nbio_test);
+                            : conn_set_bio(c, srv->cfg->common.nbio_test,
+                                            srv->cfg->common.debug);
     if (rc < 0) {
         err_ssl("cannot set up a connection for %s", c->peer);
         goto fail;
@@ -465,14 +511,14 @@ static int step_handshake(struct conn *c)
 
 /* Hands queued plaintext (and what the handler produces) to TLS until the socket is full, the
  * handler has nothing more, or this event's budget is spent. Returns 0 or -1. */
-static int write_queue(struct conn *c)
+static int fill_tls(struct conn *c)
 {
     size_t budget = WRITE_BUDGET;
     c->wr_want = 0;
     while (!c->failed) {
         if (c->out_off == c->out_len) {
             c->out_off = c->out_len = 0;
-            if (c->out_cap > OUT_KEEP) {
+            if (c->out_cap > OUT_KEEP && !c->producing) {
                 free(c->out);
                 c->out = NULL;
                 c->out_cap = 0;
@@ -506,6 +552,18 @@ static int write_queue(struct conn *c)
             conn_arm(c, CONN_TIMER_REQUEST);
     }
     return -1;
+}
+
+/* fill_tls(), then what the records came to goes to the socket in one write. */
+static int write_queue(struct conn *c)
+{
+    int r = fill_tls(c);
+    if (c->failed)
+        return -1;
+    int f = flush_out(c);
+    if (f == 0)
+        c->wr_want = SSL_ERROR_WANT_WRITE;
+    return f < 0 ? -1 : r;
 }
 
 /* The peer closed its side: the handler hears of it, then what is queued goes out. */
@@ -583,7 +641,7 @@ static int step_open(struct conn *c)
 static void step_shutdown(struct conn *c)
 {
     c->rd_want = 0;
-    if (!c->failed) {
+    if (!c->failed && !c->notify_sent) {
         ERR_clear_error();
         int r = SSL_shutdown(c->ssl);
         if (r < 0) {
@@ -594,6 +652,13 @@ static void step_shutdown(struct conn *c)
             }
             ERR_clear_error();
         }
+        c->notify_sent = 1;
+    }
+    /* all of it out before the half-close; once sent, SSL_shutdown() is not called again (it
+     * would start reading) */
+    if (!c->failed && flush_out(c) == 0) {
+        c->rd_want = SSL_ERROR_WANT_WRITE;
+        return;
     }
     /* a datagram socket has no half-close (and is the listener: it must stay whole) */
     if (c->dgram || shutdown(c->fd, SHUT_WR) < 0) {
@@ -623,6 +688,9 @@ static uint32_t events_for(const struct conn *c)
     uint32_t ev = 0;
     switch (c->phase) {
     case PH_HANDSHAKE:
+        if (coalesce_pending(SSL_get_wbio(c->ssl)) > 0)
+            return EPOLLIN | EPOLLOUT; /* the rest of a flight, then the peer's answer */
+        /* fall through */
     case PH_SHUTDOWN:
         return c->rd_want == SSL_ERROR_WANT_WRITE ? EPOLLOUT : EPOLLIN;
     case PH_OPEN:
@@ -632,6 +700,8 @@ static uint32_t events_for(const struct conn *c)
             ev |= EPOLLOUT;
         if (c->wr_want == SSL_ERROR_WANT_READ)
             ev |= EPOLLIN;
+        if (coalesce_pending(SSL_get_wbio(c->ssl)) > 0)
+            ev |= EPOLLOUT;
         return ev;
     case PH_LINGER:
         return EPOLLIN;
@@ -643,7 +713,7 @@ static uint32_t events_for(const struct conn *c)
 /* Runs the machine as far as it goes without blocking, then waits for what it needs. */
 static void conn_run(struct conn *c)
 {
-    if (c->phase == PH_HANDSHAKE && step_handshake(c) < 0)
+    if (c->phase == PH_HANDSHAKE && (step_handshake(c) < 0 || flush_out(c) < 0))
         c->phase = PH_CLOSED;
     if (c->phase == PH_OPEN && step_open(c) < 0)
         c->phase = PH_CLOSED;

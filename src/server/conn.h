@@ -67,6 +67,11 @@ const char *conn_peer(const struct conn *c);
 
 /* Queues bytes for the peer. Returns 0, or -1 when out of memory (reported). */
 int conn_send(struct conn *c, const void *buf, size_t len);
+/* Room for len more bytes at the end of the queue, to be filled in place (e.g. by read()) and
+ * then queued with conn_commit(c, n), n <= len. NULL when out of memory (reported). The room
+ * is valid until the next conn_* call. */
+char *conn_reserve(struct conn *c, size_t len);
+void conn_commit(struct conn *c, size_t len);
 /* Queues what a memory BIO holds and empties it. Returns 0 or -1 (reported). */
 int conn_send_bio(struct conn *c, BIO *mem);
 /* Bytes queued and not yet taken by the TLS layer. */

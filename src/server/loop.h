@@ -43,7 +43,8 @@ struct conn {
     char *out; /* plaintext queued for SSL_write: out[off..len) */
     size_t out_len, out_off, out_cap, out_try;
     unsigned producing : 1, finishing : 1, read_paused : 1, failed : 1, in_ready : 1,
-        stateless_ok : 1, hrr_sent : 1, early_done : 1, peer_done : 1, watched : 1, dgram : 1;
+        stateless_ok : 1, hrr_sent : 1, early_done : 1, peer_done : 1, watched : 1, dgram : 1,
+        notify_sent : 1;
     BIO *early; /* early data received so far (-early_data) */
     char peer[64];
 };

@@ -284,6 +284,9 @@ static int client_ctx_apply_extensions(SSL_CTX *ctx, const struct client_config 
     return 0;
 }
 
+/* The read buffer: room for four full records. */
+#define CLIENT_READ_AHEAD (64 * 1024)
+
 SSL_CTX *client_ctx_new(struct client_config *cfg)
 {
     const struct tls_common *c = &cfg->common;
@@ -309,6 +312,9 @@ SSL_CTX *client_ctx_new(struct client_config *cfg)
     SSL_CTX_sess_set_new_cb(ctx, on_new_session);
     /* Let a read that only consumed a post-handshake message come back to the loop. */
     SSL_CTX_clear_mode(ctx, SSL_MODE_AUTO_RETRY);
+    /* Room for several records, for the session's read-ahead (client_interact()). */
+    if (!c->debug && c->read_buf <= 0)
+        SSL_CTX_set_default_read_buffer_len(ctx, CLIENT_READ_AHEAD);
     return ctx;
 fail:
     SSL_CTX_free(ctx);

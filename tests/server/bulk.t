@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Large -WWW downloads come through byte for byte (sha256 against the file), whoever the client
-# and however fast it reads: curl, our s_client and openssl's, a reader slower than the server
-# (the socket fills and the server waits), two downloads at once, and -nbio_test (every write
-# may be cut short or refused). Also that a small answer right after a bulk one is whole.
+# and however fast it reads: curl, our s_client (blocking and -nbio; it reads ahead and writes
+# stdout in batches) and openssl's, a reader slower than the server (the socket fills and the
+# server waits), two downloads at once, and -nbio_test (every write may be cut short or
+# refused). Also that a small answer right after a bulk one is whole.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/helpers.sh"
 command -v openssl >/dev/null || skip_all "openssl not installed"
@@ -45,6 +46,8 @@ if srv_up bulk -WWW "${rsa_id[@]}"; then
         "-WWW: 24 MiB to our s_client -quiet, byte for byte"
     is "$(fetch_client /big.bin "$big_len" openssl s_client | sum_of)" "$big_sum" \
         "-WWW: 24 MiB to openssl s_client -quiet, byte for byte"
+    is "$(fetch_client /mid.bin "$mid_len" "${CLIENT[@]}" -nbio | sum_of)" "$mid_sum" \
+        "-WWW: 3 MiB to our s_client -nbio, byte for byte"
     is "$(fetch_curl /mid.bin --limit-rate 4M | sum_of)" "$mid_sum" \
         "-WWW: 3 MiB to a reader slower than the server, byte for byte"
     fetch_curl /big.bin -o "$TMP/one.out" &

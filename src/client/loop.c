@@ -15,6 +15,7 @@
 #include "lib/trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +38,7 @@ struct loop {
     BIO *out;           /* the chatter (NULL under -quiet) */
     char pending[CHUNK * 2]; /* stdin data waiting for SSL_write (room for -crlf's CRs) */
     char *in;                /* OUT_BATCH bytes: the server's data on its way to stdout */
+    int fd_flags;            /* the socket's file status flags when it blocks, else -1 */
     size_t pending_len, pending_off;
     int stdin_eof;
     int renegotiations; /* seen so far, for -prexit's report after each one */
@@ -120,13 +122,23 @@ static int read_more_now(const struct loop *l, size_t got)
            (!l->cfg->prexit || (int)SSL_total_renegotiations(l->ssl) == l->renegotiations);
 }
 
+/* Sets the socket's O_NONBLOCK flag to on (a blocking socket only: l->fd_flags >= 0). */
+static void set_nonblocking(const struct loop *l, int on)
+{
+    if (l->fd_flags >= 0)
+        (void)fcntl(l->fd, F_SETFL, on ? l->fd_flags | O_NONBLOCK : l->fd_flags);
+}
+
 /* One SSL_read, and more while records are already in hand (read_more_now()); what they
- * brought goes to stdout in one write before the loop waits again. Returns 1 to go on, 0 when
- * the session is over. */
+ * brought goes to stdout in one write before the loop waits again. The reads after the first
+ * never wait: on a blocking socket they are made non-blocking, and one that would block (the
+ * rest of a record is still on its way) ends the batch silently, so what came is written now
+ * and the next turn makes the waiting read, as before. Returns 1 to go on, 0 when the session
+ * is over. */
 static int read_step(struct loop *l)
 {
     size_t got = 0;
-    int k, e, saved_errno;
+    int k, e, saved_errno, nonblocking = 0;
     for (;;) {
         errno = 0;
         ERR_clear_error();
@@ -139,11 +151,20 @@ static int read_step(struct loop *l)
         got += (size_t)k;
         if (!read_more_now(l, got))
             break;
+        if (!nonblocking)
+            set_nonblocking(l, nonblocking = 1);
     }
+    if (nonblocking)
+        set_nonblocking(l, 0);
     if (got > 0 && (fwrite(l->in, 1, got, stdout) != got || fflush(stdout) != 0)) {
         /* nobody reads our output any more (e.g. "| head"): end as openssl does */
         l->status = 0;
         return 0;
+    }
+    if (nonblocking && l->fd_flags >= 0 && e == SSL_ERROR_WANT_READ &&
+        (saved_errno == EAGAIN || saved_errno == EWOULDBLOCK)) {
+        ERR_clear_error();
+        return 1; /* a blocking read would have waited here: no chatter */
     }
     errno = saved_errno;
     switch (e) {
@@ -323,6 +344,9 @@ int client_interact(const struct client_config *cfg, SSL *ssl, int fd)
      * openssl's does; not under -debug, whose dump of each read is openssl's either. */
     if (!cfg->common.debug)
         SSL_set_read_ahead(ssl, 1);
+    l.fd_flags = fcntl(fd, F_GETFL);
+    if (l.fd_flags >= 0 && (l.fd_flags & O_NONBLOCK))
+        l.fd_flags = -1;
     if ((l.in = malloc(OUT_BATCH)) == NULL) {
         err_msg("out of memory");
         return 1;

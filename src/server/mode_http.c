@@ -14,10 +14,11 @@
 #include <unistd.h>
 #include <openssl/err.h>
 
-/* Bytes of a file read per refill of the output queue, straight into it (no copy between).
- * 64, 128 and 256 KiB measured the same (bench/bulk.py); the smallest keeps a download's
- * queue small. */
-#define FILE_CHUNK (64 * 1024)
+/* Bytes of a file read per refill of the output queue, straight into it (no copy between):
+ * large, so a bulk download costs few reads and turns of the loop (256 KiB measured 3-12% less
+ * server CPU per byte than 64 KiB in alternating runs). Next to the kernel's send buffer of a
+ * streaming connection (up to megabytes) the queue's 256 KiB is small. */
+#define FILE_CHUNK (256 * 1024)
 
 struct http_conn {
     char *head; /* the request head so far */

@@ -109,17 +109,16 @@ static long co_ctrl(BIO *b, int cmd, long num, void *ptr)
     if (next == NULL || co == NULL)
         return 0;
     switch (cmd) {
-    case BIO_CTRL_FLUSH: {
-        /* libssl's flush (after a handshake flight or an alert) is best effort here: what the
-         * socket does not take now stays held for the owner's coalesce_flush(). Reporting a
-         * retry instead would not reach libssl through the buffer BIO it puts above this one
-         * during handshakes (OpenSSL 3.0 does not copy the retry flags of a flush). */
-        int r = co_drain(b, co, 0);
-        if (r < 0)
-            return 0;
+    case BIO_CTRL_FLUSH:
+        /* libssl's flush (after a handshake flight or an alert) only marks a point: what is
+         * held goes out when the owner flushes, once the SSL call returns. So a server's last
+         * flight reaches the client only after libssl has finished the handshake, session
+         * cache entry included: a client that reconnects at once to resume, served by another
+         * worker, finds its session. (Reporting a retry here instead would not reach libssl
+         * through the buffer BIO it puts above this one during handshakes: OpenSSL 3.0 does
+         * not copy the retry flags of a flush.) */
         BIO_clear_retry_flags(b);
-        return r > 0 ? BIO_ctrl(next, cmd, num, ptr) : 1;
-    }
+        return co->len > co->off ? 1 : BIO_ctrl(next, cmd, num, ptr);
     case BIO_CTRL_WPENDING:
         return (long)(co->len - co->off) + BIO_ctrl(next, cmd, num, ptr);
     case BIO_CTRL_DUP:

@@ -5,8 +5,8 @@
  *
  * Contract for the owner of the SSL above it: after every SSL call, while coalesce_pending()
  * is not 0, call coalesce_flush() (and wait for the socket to be writable when it returns 0).
- * libssl's own BIO_flush() after handshake flights and alerts writes what the socket takes at
- * once but never blocks: the rest is the owner's to send. While the next BIO does kernel TLS
+ * libssl's own BIO_flush() after handshake flights and alerts writes nothing: the owner's flush
+ * after the SSL call sends it (see co_ctrl() for why). While the next BIO does kernel TLS
  * sending, writes go straight through. Reads are not seen: the filter is the write BIO only. */
 #ifndef TLSTOOL_SERVER_COALESCE_H
 #define TLSTOOL_SERVER_COALESCE_H

@@ -722,6 +722,8 @@ static void conn_run(struct conn *c)
     if (c->phase == PH_LINGER)
         linger(c);
     if (c->phase == PH_CLOSED) {
+        /* what libssl wrote last (a fatal alert, say) goes out if the socket takes it */
+        (void)coalesce_flush(SSL_get_wbio(c->ssl));
         conn_free(c);
         return;
     }

@@ -17,7 +17,7 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
+BUILD = os.path.abspath(os.environ.get("BUILD", os.path.join(ROOT, "build")))
 BENCH_DIR = os.path.join(BUILD, "bench")
 OURS_SERVER = os.path.join(BUILD, "s_server")
 OURS_CLIENT = os.path.join(BUILD, "s_client")

@@ -35,12 +35,12 @@
 
 /* Timer lengths in ms, by enum conn_timer. The handshake bound is short because a client that
  * takes longer than 10 s over a working network is stalled or hostile; a request head gets
- * 30 s (a person typing one into s_client has time); -rev waits 2 minutes between lines; and
- * a closing connection 5 s for its last bytes. */
-static const int timer_ms[CONN_TIMER_COUNT] = {0, 10000, 30000, 120000, 5000};
+ * 30 s (a person typing one into s_client has time); -rev waits 2 minutes between lines; a
+ * closing connection 5 s for its last bytes; and a client that stops taking its answer 30 s. */
+static const int timer_ms[CONN_TIMER_COUNT] = {0, 10000, 30000, 120000, 5000, 30000};
 
 static const char *const timer_what[CONN_TIMER_COUNT] = {
-    "", "no complete handshake", "no complete request", "idle", "",
+    "", "no complete handshake", "no complete request", "idle", "", "answer not read",
 };
 
 const struct conn_handler *mode_handler(enum server_mode mode)
@@ -548,8 +548,9 @@ static int fill_tls(struct conn *c)
         c->out_try = 0;
         c->out_off += (size_t)r;
         budget = (size_t)r >= budget ? 0 : budget - (size_t)r;
-        if (c->timer == CONN_TIMER_REQUEST) /* a slow reader gets the timer back on progress */
-            conn_arm(c, CONN_TIMER_REQUEST);
+        /* the answer is on its way: a slow reader gets the timer back on each progress */
+        if (c->timer == CONN_TIMER_REQUEST || c->timer == CONN_TIMER_SEND)
+            conn_arm(c, CONN_TIMER_SEND);
     }
     return -1;
 }

@@ -45,9 +45,10 @@ struct conn_handler {
 enum conn_timer {
     CONN_TIMER_NONE,      /* wait for ever (interactive sessions) */
     CONN_TIMER_HANDSHAKE, /* the whole handshake, from accept */
-    CONN_TIMER_REQUEST,   /* a whole request head; also the longest stall while writing */
+    CONN_TIMER_REQUEST,   /* a whole request head */
     CONN_TIMER_IDLE,      /* between two lines of -rev */
     CONN_TIMER_CLOSE,     /* the close_notify and the peer's last bytes */
+    CONN_TIMER_SEND,      /* the longest stall of a client not reading its answer */
     CONN_TIMER_COUNT,
 };
 

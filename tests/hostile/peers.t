@@ -81,7 +81,7 @@ warned rst_xfer "(reset|failed|closed)" "... and the server notes it"
 closed_within slowhead 20 40 "a client that stalls in its request head is dropped"
 warned slowhead "request" "... with a warning naming it"
 file_like "$TMP/noread.out" 'held' "a client that never reads a large answer"
-warned noread "dropped" "... is dropped, with a warning naming it"
+warned noread "answer not read within 30 s; dropped" "... is dropped, with a warning naming it and why"
 
 # The same server, after all that.
 body=$(with_timeout 10 curl -sk --max-time 8 "https://127.0.0.1:$port/index.html")

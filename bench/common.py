@@ -22,6 +22,7 @@ BENCH_DIR = os.path.join(BUILD, "bench")
 OURS_SERVER = os.path.join(BUILD, "s_server")
 OURS_CLIENT = os.path.join(BUILD, "s_client")
 HSLOAD = os.path.join(BENCH_DIR, "hsload")
+HSFLOOR = os.path.join(BENCH_DIR, "hsfloor")
 PKI = os.path.join(BENCH_DIR, "pki")
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SECS = float(os.environ.get("BENCH_SECS", "3"))
@@ -59,19 +60,22 @@ def have(cmd):
 
 
 def prepare():
-    """Builds bench/hsload with the system compiler and makes the test PKI (once)."""
+    """Builds bench/hsload and bench/hsfloor with the system compiler and makes the test PKI
+    (once)."""
     os.makedirs(BENCH_DIR, exist_ok=True)
     for prog in (OURS_SERVER, OURS_CLIENT):
         if not os.access(prog, os.X_OK):
             sys.exit(f"bench: {prog} is missing: run make first")
-    src = os.path.join(ROOT, "bench", "hsload.c")
-    if not os.path.exists(HSLOAD) or os.path.getmtime(HSLOAD) < os.path.getmtime(src):
+    for prog in (HSLOAD, HSFLOOR):
+        src = os.path.join(ROOT, "bench", os.path.basename(prog) + ".c")
+        if os.path.exists(prog) and os.path.getmtime(prog) >= os.path.getmtime(src):
+            continue
         cflags = subprocess.run(["pkg-config", "--cflags", "openssl"], capture_output=True,
                                 text=True).stdout.split()
         libs = subprocess.run(["pkg-config", "--libs", "openssl"], capture_output=True,
                               text=True).stdout.split() or ["-lssl", "-lcrypto"]
         subprocess.run([os.environ.get("CC", "cc"), "-O2", "-Wall", "-Wextra", "-Werror",
-                        "-Wshadow", *cflags, "-o", HSLOAD, src, *libs], check=True)
+                        "-Wshadow", *cflags, "-o", prog, src, *libs], check=True)
     subprocess.run([os.path.join(ROOT, "tests", "gen-certs.sh"), PKI], check=True)
 
 

@@ -4,13 +4,18 @@
 What: full TLS 1.3 and 1.2 handshakes/s with RSA-2048 and ECDSA P-256, resumed TLS 1.2 and
 1.3 handshakes/s, and the server CPU spent per full handshake beside the crypto floor that
 `openssl speed` gives for the same operations (one signature + one X25519 key generation and
-derivation).
+derivation), and beside what libssl alone costs per handshake (bench/hsfloor: a client and
+a server in one thread over memory, only the server's calls timed). That last figure is the
+floor under any server on this libssl, so openssl's wall time per handshake divided by it is
+the highest ratio any such server could reach here: the "ceiling" in the notes.
 How: both servers run `-www -quiet` on 127.0.0.1, pinned to core 0 (ours with -workers 1);
 bench/hsload, pinned to core 1, keeps 4 connections in flight, each a new TCP connection, a
 full (or resumed) handshake and a `GET /` read to the end, for BENCH_SECS seconds (default 3).
 Runs alternate ours, openssl, ours, ... BENCH_RUNS times (default 3); medians are printed.
 Last, ours with -workers 2 and nothing pinned against ours with -workers 1, load unpinned too:
 the load generator shares the two cores with the server, so the gain is what is left over.
+That row keeps 16 connections in flight: with 4, split over two workers by the kernel, each
+worker spends much of its time waiting on the one load thread.
 
 usage: bench/handshakes.py   (after make; BUILD=dir for another build directory)"""
 
@@ -21,6 +26,7 @@ import sys
 import common as C
 
 CONC = "4"
+CONC_WORKERS = "16"
 
 
 def crypto_floor():
@@ -36,6 +42,22 @@ def crypto_floor():
     # Per second figures to microseconds; a key generation costs about one derivation.
     kx = 2 * 1e6 / float(x.group(1))
     return {"rsa": 1e6 / float(rsa.group(1)) + kx, "ec": 1e6 / float(ec.group(1)) + kx}
+
+
+def libssl_floor(kind, args):
+    """Server CPU microseconds per handshake of libssl alone (bench/hsfloor), or None."""
+    c, k = C.cert(kind)
+    out = subprocess.run([*C.pin(C.SERVER_CPU), C.HSFLOOR, "-cert", c, "-key", k, "-n", "500",
+                          *args], capture_output=True, text=True, timeout=120).stdout
+    m = re.search(r"floor_us ([\d.]+)", out)
+    return float(m.group(1)) if m else None
+
+
+def ceiling_note(ref_rate, floor):
+    """The highest ours/openssl ratio a server paying only libssl's own cost could reach."""
+    if not ref_rate or not floor:
+        return ""
+    return f"ceiling {1e6 / ref_rate / floor:.2f}x (libssl alone {floor:,.0f} us)"
 
 
 def measure(server, args):
@@ -72,14 +94,19 @@ def collect():
                 a, b = C.alternate(C.RUNS, lambda: measure(ours, args),
                                    lambda: measure(ref, args))
                 target = ">= 4x" if kind == "rsa" else ">= 5x"
+                ref_rate = C.median(x[0] for x in b if x)
+                lib = libssl_floor(kind, args)
                 rows.append(C.Row(f"full TLS {ver} handshakes/s, {name}, server pinned",
-                                  C.median(x[0] for x in a if x), C.median(x[0] for x in b if x),
-                                  "/s", target))
+                                  C.median(x[0] for x in a if x), ref_rate, "/s", target,
+                                  note=ceiling_note(ref_rate, lib)))
                 fl = floor.get(kind)
                 ours_cpu = C.median(x[1] for x in a if x)
                 note = f"crypto floor {fl:,.0f} us" if fl else ""
                 if fl and ours_cpu:
                     note += f"; ours {ours_cpu / fl:.2f}x floor"
+                if lib and fl and ours_cpu:
+                    note += f"; libssl alone {lib:,.0f} us ({lib / fl:.2f}x floor), " \
+                            f"ours {ours_cpu / lib:.2f}x libssl"
                 rows.append(C.Row(f"server CPU per full TLS {ver} handshake, {name}", ours_cpu,
                                   C.median(x[1] for x in b if x), "us",
                                   "<= 1.5x floor (ours)", note=note, lower_is_better=True))
@@ -90,11 +117,18 @@ def collect():
                                        lambda: measure(ref, args))
                     share = C.median(x[2] for x in a if x)
                     share_ref = C.median(x[2] for x in b if x)
+                    ref_rate = C.median(x[0] for x in b if x)
+                    lib = libssl_floor(kind, args)
+                    ours_cpu = C.median(x[1] for x in a if x)
+                    note = f"resumed share {fmt_share(share)} / {fmt_share(share_ref)}"
+                    if lib:
+                        note += f"; {ceiling_note(ref_rate, lib)}"
+                    if ours_cpu:
+                        note += f"; server CPU ours {ours_cpu:,.0f} us, openssl " \
+                                f"{C.median(x[1] for x in b if x) or 0:,.0f} us"
                     rows.append(C.Row(f"resumed TLS {ver} handshakes/s, {name}",
-                                      C.median(x[0] for x in a if x),
-                                      C.median(x[0] for x in b if x), "/s", ">= 3x",
-                                      note=f"resumed share {fmt_share(share)} / "
-                                           f"{fmt_share(share_ref)}"))
+                                      C.median(x[0] for x in a if x), ref_rate, "/s", ">= 3x",
+                                      note=note))
         finally:
             ours.stop()
             ref.stop()
@@ -114,7 +148,7 @@ def workers_row():
     w2 = C.ours_server(["-workers", "2", *args], p2, cpu=None)
     try:
         def run(s, port):
-            r = C.hsload(port, ["-c", CONC, "-get", "/", "-tls1_3"], cpu=None)
+            r = C.hsload(port, ["-c", CONC_WORKERS, "-get", "/", "-tls1_3"], cpu=None)
             return r.get("rate")
         a, b = C.alternate(C.RUNS, lambda: run(w2, p2), lambda: run(w1, p1))
     finally:
@@ -122,7 +156,7 @@ def workers_row():
         w2.stop()
     return C.Row("full TLS 1.3 handshakes/s, RSA-2048, -workers 2, nothing pinned",
                  C.median(a), C.median(b), "/s", "> 1x", ref_name="ours -workers 1",
-                 note="load generator on the same 2 cores")
+                 note=f"{CONC_WORKERS} in flight; load generator on the same 2 cores")
 
 
 if __name__ == "__main__":

@@ -134,15 +134,6 @@ void conn_commit(struct conn *c, size_t len)
     c->out_len += len;
 }
 
-int conn_send_bio(struct conn *c, BIO *mem)
-{
-    char *data = NULL;
-    long n = BIO_get_mem_data(mem, &data);
-    int rc = n > 0 ? conn_send(c, data, (size_t)n) : 0;
-    (void)BIO_reset(mem);
-    return rc;
-}
-
 void conn_produce(struct conn *c, int on)
 {
     c->producing = on != 0;

@@ -73,8 +73,6 @@ int conn_send(struct conn *c, const void *buf, size_t len);
  * is valid until the next conn_* call. */
 char *conn_reserve(struct conn *c, size_t len);
 void conn_commit(struct conn *c, size_t len);
-/* Queues what a memory BIO holds and empties it. Returns 0 or -1 (reported). */
-int conn_send_bio(struct conn *c, BIO *mem);
 /* Bytes queued and not yet taken by the TLS layer. */
 size_t conn_queued(const struct conn *c);
 /* on: call drained() whenever the queue runs empty (streaming a file); off: stop. */

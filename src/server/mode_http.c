@@ -3,6 +3,7 @@
  * One request per connection, as HTTP/1.0 without keep-alive: read the head, answer, close. */
 #include "server/conn.h"
 #include "server/page.h"
+#include "server/queue_bio.h"
 #include "lib/err.h"
 #include "lib/tlsctx.h"
 #include "proto/http.h"
@@ -58,24 +59,22 @@ static void http_close(struct conn *c)
 /* Queues a short error answer and ends the connection. */
 static int answer_error(struct conn *c, int status, const char *reason, const char *detail)
 {
-    BIO *mem = BIO_new(BIO_s_mem());
-    if (mem == NULL)
+    BIO *out = queue_bio_new(c);
+    if (out == NULL)
         return -1;
-    http_error_page(mem, status, reason, detail);
-    int rc = conn_send_bio(c, mem);
-    BIO_free(mem);
+    http_error_page(out, status, reason, detail);
+    int rc = queue_bio_free(out);
     conn_finish(c);
     return rc;
 }
 
 static int answer_page(struct conn *c)
 {
-    BIO *mem = BIO_new(BIO_s_mem());
-    if (mem == NULL)
+    BIO *out = queue_bio_new(c);
+    if (out == NULL)
         return -1;
-    page_write(mem, conn_ssl(c), conn_server(c));
-    int rc = conn_send_bio(c, mem);
-    BIO_free(mem);
+    page_write(out, conn_ssl(c), conn_server(c));
+    int rc = queue_bio_free(out);
     conn_finish(c);
     return rc;
 }
@@ -146,13 +145,11 @@ static int answer_file(struct conn *c, struct http_conn *h, const char *path)
         }
     }
     if (srv->cfg->mode == MODE_WWW_FILES) {
-        BIO *mem = BIO_new(BIO_s_mem());
-        if (mem == NULL)
+        BIO *out = queue_bio_new(c);
+        if (out == NULL)
             return -1;
-        http_ok_head(mem, http_content_type(rel));
-        int rc = conn_send_bio(c, mem);
-        BIO_free(mem);
-        if (rc < 0)
+        http_ok_head(out, http_content_type(rel));
+        if (queue_bio_free(out) < 0)
             return -1;
     }
     conn_produce(c, 1);

@@ -299,7 +299,7 @@ SSL_CTX *client_ctx_new(struct client_config *cfg)
         goto fail;
     int verify = cfg->verify_given || c->verify_return_error;
     SSL_CTX_set_verify(ctx, verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, tls_verify_callback);
-    if (c->id.cert != NULL && tls_ctx_use_identity(ctx, &c->id) < 0)
+    if (c->id.cert != NULL && tls_ctx_use_identity(ctx, &c->id, c->engine) < 0)
         goto fail;
     if (client_srp_setup(cfg, ctx) < 0)
         goto fail;

@@ -48,6 +48,7 @@ int main(int argc, char **argv)
         status = 1;
 done:
     SSL_CTX_free(ctx);
+    tls_lib_release(&cfg.common);
     client_config_free(&cfg);
     return status;
 }

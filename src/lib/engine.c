@@ -17,8 +17,13 @@
 static ENGINE *engine_find(const char *id)
 {
     ENGINE *e = ENGINE_by_id(id);
-    if (e != NULL)
+    if (e != NULL) {
+        /* one loaded from the engines directory is not listed: list it, so that a later
+         * lookup (engine_load_key) finds this same instance instead of loading another */
+        if (!ENGINE_add(e))
+            ERR_clear_error();
         return e;
+    }
     e = ENGINE_by_id("dynamic");
     if (e != NULL && (!ENGINE_ctrl_cmd_string(e, "SO_PATH", id, 0) ||
                       !ENGINE_ctrl_cmd_string(e, "LIST_ADD", "1", 0) ||
@@ -49,9 +54,43 @@ void engine_setup(const char *id)
     ENGINE_free(e);
     ERR_clear_error();
 }
+
+EVP_PKEY *engine_load_key(const char *id, const char *key_id, UI_METHOD *ui, void *ui_data,
+                          const char *what)
+{
+    if (id == NULL) {
+        err_msg("cannot load %s \"%s\": -keyform ENGINE needs -engine to name the engine "
+                "that holds it", what, key_id);
+        return NULL;
+    }
+    EVP_PKEY *key = NULL;
+    ENGINE *e = engine_find(id);
+    if (e == NULL) {
+        err_ssl("cannot load %s \"%s\": no engine \"%s\"", what, key_id, id);
+        return NULL;
+    }
+    if (!ENGINE_init(e)) {
+        err_ssl("cannot load %s \"%s\": engine \"%s\" does not start", what, key_id, id);
+    } else {
+        key = ENGINE_load_private_key(e, key_id, ui, ui_data);
+        if (key == NULL)
+            err_ssl("cannot load %s \"%s\" from engine \"%s\"", what, key_id, id);
+        ENGINE_finish(e);
+    }
+    ENGINE_free(e);
+    return key;
+}
 #else
 void engine_setup(const char *id)
 {
     err_warn("-engine %s: the linked OpenSSL has no engine support; going on without it", id);
+}
+
+EVP_PKEY *engine_load_key(const char *id, const char *key_id, UI_METHOD *ui, void *ui_data,
+                          const char *what)
+{
+    (void)id, (void)ui, (void)ui_data;
+    err_msg("cannot load %s \"%s\": the linked OpenSSL has no engine support", what, key_id);
+    return NULL;
 }
 #endif

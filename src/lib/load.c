@@ -1,6 +1,8 @@
 /* Certificates, keys and CRLs through OSSL_STORE, pass phrases from their sources. */
 #include "lib/load.h"
 #include "lib/err.h"
+#include "lib/engine.h"
+#include "lib/opt.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -221,6 +223,17 @@ EVP_PKEY *load_key(const char *path, const char *pass, const char *what)
     if (store_load(path, pass, OSSL_STORE_INFO_PKEY, what, &l) < 0)
         return NULL;
     return l.key;
+}
+
+EVP_PKEY *load_key_as(const char *key_id, int keyform, const char *engine, const char *pass,
+                      const char *what)
+{
+    if (keyform != FORMAT_ENGINE)
+        return load_key(key_id, pass, what);
+    UI_METHOD *ui = UI_UTIL_wrap_read_pem_callback(pass_cb, 0);
+    EVP_PKEY *key = ui != NULL ? engine_load_key(engine, key_id, ui, (void *)pass, what) : NULL;
+    UI_destroy_method(ui);
+    return key;
 }
 
 STACK_OF(X509_CRL) *load_crls(const char *path, const char *what)

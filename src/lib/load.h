@@ -23,6 +23,10 @@ int load_check_file(const char *path, const char *what);
 X509 *load_cert(const char *path, const char *pass, const char *what);
 /* The first private key at path. NULL on failure (reported). */
 EVP_PKEY *load_key(const char *path, const char *pass, const char *what);
+/* The private key as -keyform says: with FORMAT_ENGINE, key_id as the engine (-engine) knows
+ * it, else as load_key. NULL on failure (reported). */
+EVP_PKEY *load_key_as(const char *key_id, int keyform, const char *engine, const char *pass,
+                      const char *what);
 /* Every certificate at path; an empty file is an error. NULL on failure (reported). */
 STACK_OF(X509) *load_certs(const char *path, const char *pass, const char *what);
 /* Every CRL at path. NULL on failure (reported). */

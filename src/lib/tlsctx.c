@@ -61,6 +61,12 @@ int tls_lib_finish(const struct tls_common *c)
     return 0;
 }
 
+void tls_lib_release(const struct tls_common *c)
+{
+    if (c->engine != NULL)
+        OPENSSL_cleanup();
+}
+
 static const SSL_METHOD *method_for(const struct tls_common *c)
 {
     const SSL_METHOD *quic = newlib_quic_method(&c->newlib, c->role == ROLE_SERVER);
@@ -298,7 +304,7 @@ static int tls_ctx_apply_verify_params(SSL_CTX *ctx, const struct tls_common *c)
     return 0;
 }
 
-int tls_ctx_use_identity(SSL_CTX *ctx, const struct cert_spec *id)
+int tls_ctx_use_identity(SSL_CTX *ctx, const struct cert_spec *id, const char *engine)
 {
     int ret = -1, failed = 0;
     X509 *cert = NULL;
@@ -310,7 +316,7 @@ int tls_ctx_use_identity(SSL_CTX *ctx, const struct cert_spec *id)
     const char *keyfile = id->key ? id->key : id->cert;
     if ((cert = load_cert(id->cert, pass, "certificate")) == NULL)
         goto done;
-    if ((key = load_key(keyfile, pass, "private key")) == NULL)
+    if ((key = load_key_as(keyfile, id->keyform, engine, pass, "private key")) == NULL)
         goto done;
     if (id->chain != NULL && (chain = load_certs(id->chain, pass, "certificate chain")) == NULL)
         goto done;

@@ -12,14 +12,20 @@
 int tls_lib_init(const struct tls_common *c);
 /* Writes -writerand's file, if asked. Returns 0 or -1 (reported). */
 int tls_lib_finish(const struct tls_common *c);
+/* The last call before the program ends. With -engine it shuts libcrypto down now, while what
+ * the engine loaded is still there: left to the exit handlers, a PKCS#11 module can be torn
+ * down before libcrypto releases the engine that uses it, and the program dies on the way out
+ * (openssl's own s_client does, after a wrong PIN for a SoftHSM2 token). */
+void tls_lib_release(const struct tls_common *c);
 
 /* A new context for c->role with every common option applied. The context keeps a pointer to
  * c (SSL_CTX app data) for the callbacks; c must outlive it. NULL on failure (reported). */
 SSL_CTX *tls_ctx_new(const struct tls_common *c);
 
 /* Installs a certificate, its key and chain into ctx. key defaults to cert; a chain file may
- * hold the extra certificates. Returns 0, or -1 (reported). */
-int tls_ctx_use_identity(SSL_CTX *ctx, const struct cert_spec *id);
+ * hold the extra certificates. With -keyform ENGINE the key is loaded by engine (-engine).
+ * Returns 0, or -1 (reported). */
+int tls_ctx_use_identity(SSL_CTX *ctx, const struct cert_spec *id, const char *engine);
 
 /* Loads the trust store the options name into store (CAfile, CApath, CAstore, the system
  * defaults unless -no-CA*, and -CRL files). Returns 0 or -1 (reported). */

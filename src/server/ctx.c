@@ -27,9 +27,9 @@ static int server_ctx_apply_identity(SSL_CTX *ctx, struct server_config *cfg)
             return server_use_ephemeral_cert(ctx);
         id.cert = "server.pem";
     }
-    if (tls_ctx_use_identity(ctx, &id) < 0)
+    if (tls_ctx_use_identity(ctx, &id, cfg->common.engine) < 0)
         return -1;
-    if (cfg->dcert.cert != NULL && tls_ctx_use_identity(ctx, &cfg->dcert) < 0)
+    if (cfg->dcert.cert != NULL && tls_ctx_use_identity(ctx, &cfg->dcert, cfg->common.engine) < 0)
         return -1;
     if (cfg->common.serverinfo != NULL &&
         !SSL_CTX_use_serverinfo_file(ctx, cfg->common.serverinfo)) {
@@ -265,7 +265,7 @@ static SSL_CTX *server_ctx_build(struct server_config *cfg, const struct cert_sp
     SSL_CTX *ctx = tls_ctx_new(&cfg->common);
     if (ctx == NULL)
         return NULL;
-    int rc = override ? tls_ctx_use_identity(ctx, override) : server_ctx_apply_identity(ctx, cfg);
+    int rc = override ? tls_ctx_use_identity(ctx, override, cfg->common.engine) : server_ctx_apply_identity(ctx, cfg);
     if (rc < 0 || server_ctx_apply_dh(ctx, cfg, override == NULL) < 0 ||
         server_ctx_apply_sessions(ctx, cfg) < 0 || server_ctx_apply_client_auth(ctx, cfg) < 0 ||
         server_ctx_apply_protocols(ctx, cfg) < 0 || server_psk_setup(ctx, cfg) < 0 ||
@@ -298,8 +298,8 @@ static int on_servername(SSL *ssl, int *alert, void *arg)
     return cfg->servername_fatal ? SSL_TLSEXT_ERR_ALERT_FATAL : SSL_TLSEXT_ERR_ALERT_WARNING;
 }
 
-/* The -servername context: -cert2/-key2 (default server2.pem), with the chain options of the
- * main certificate applied to it as well. */
+/* The -servername context: -cert2/-key2 (default server2.pem), with the chain options and
+ * the formats of the main certificate applied to it as well (as openssl does). */
 static SSL_CTX *server_sni_ctx(struct server_config *cfg)
 {
     struct cert_spec c2 = cfg->cert2;
@@ -308,6 +308,8 @@ static SSL_CTX *server_sni_ctx(struct server_config *cfg)
     if (c2.chain == NULL)
         c2.chain = cfg->common.id.chain;
     c2.build_chain = cfg->common.id.build_chain;
+    c2.certform = cfg->common.id.certform;
+    c2.keyform = cfg->common.id.keyform;
     return server_ctx_build(cfg, &c2);
 }
 

@@ -30,6 +30,7 @@ int main(int argc, char **argv)
 done:
     SSL_CTX_free(ctx);
     SSL_CTX_free(sni_ctx);
+    tls_lib_release(&cfg.common);
     server_config_free(&cfg);
     return status;
 }

@@ -59,8 +59,8 @@ EVP_PKEY *engine_load_key(const char *id, const char *key_id, UI_METHOD *ui, voi
                           const char *what)
 {
     if (id == NULL) {
-        err_msg("cannot load %s \"%s\": -keyform ENGINE needs -engine to name the engine "
-                "that holds it", what, key_id);
+        err_msg("cannot load %s \"%s\": -keyform ENGINE needs -engine (the engine holding it)",
+                what, key_id);
         return NULL;
     }
     EVP_PKEY *key = NULL;

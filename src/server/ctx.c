@@ -265,7 +265,8 @@ static SSL_CTX *server_ctx_build(struct server_config *cfg, const struct cert_sp
     SSL_CTX *ctx = tls_ctx_new(&cfg->common);
     if (ctx == NULL)
         return NULL;
-    int rc = override ? tls_ctx_use_identity(ctx, override, cfg->common.engine) : server_ctx_apply_identity(ctx, cfg);
+    int rc = override ? tls_ctx_use_identity(ctx, override, cfg->common.engine)
+                      : server_ctx_apply_identity(ctx, cfg);
     if (rc < 0 || server_ctx_apply_dh(ctx, cfg, override == NULL) < 0 ||
         server_ctx_apply_sessions(ctx, cfg) < 0 || server_ctx_apply_client_auth(ctx, cfg) < 0 ||
         server_ctx_apply_protocols(ctx, cfg) < 0 || server_psk_setup(ctx, cfg) < 0 ||

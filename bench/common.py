@@ -186,6 +186,23 @@ def hsload(port, args, cpu=LOAD_CPU, secs=SECS, timeout_extra=15):
             if words[i].isidentifier()}
 
 
+def hsload_parallel(port, args, procs, cpu=LOAD_CPU, secs=SECS, timeout_extra=15):
+    """Runs procs copies of bench/hsload at once against port; returns their summed count and
+    rate (and errors) as hsload() does."""
+    argv = pin(cpu) + [HSLOAD, "-p", str(port), "-t", str(secs), *args]
+    running = [subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                text=True, preexec_fn=_die_with_parent) for _ in range(procs)]
+    total = {"count": 0.0, "rate": 0.0, "errors": 0.0}
+    for p in running:
+        out, _ = p.communicate(timeout=secs + timeout_extra)
+        words = out.split()
+        got = {words[i]: float(words[i + 1]) for i in range(0, len(words) - 1, 2)
+               if words[i].isidentifier()}
+        for key in total:
+            total[key] += got.get(key, 0.0)
+    return total
+
+
 def median(values):
     values = [v for v in values if v is not None]
     return statistics.median(values) if values else None

@@ -467,8 +467,10 @@ static BIO *keylog_open(const char *path)
 
 static int trace_ctx_open(struct trace_ctx *t, const struct tls_common *c)
 {
+    /* with -json, stdout carries the JSON objects alone: the debugging output goes to stderr */
+    FILE *stream = c->json ? stderr : stdout;
     if (!c->quiet || c->debug) {
-        if ((t->out = BIO_new_fp(stdout, BIO_NOCLOSE)) == NULL)
+        if ((t->out = BIO_new_fp(stream, BIO_NOCLOSE)) == NULL)
             goto oom;
     }
     if (c->msg || c->trace) {
@@ -479,7 +481,7 @@ static int trace_ctx_open(struct trace_ctx *t, const struct tls_common *c)
             }
         } else if (t->out != NULL) {
             t->msg = t->out;
-        } else if ((t->msg = BIO_new_fp(stdout, BIO_NOCLOSE)) == NULL) {
+        } else if ((t->msg = BIO_new_fp(stream, BIO_NOCLOSE)) == NULL) {
             goto oom;
         }
     }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # s_client -json against openssl s_server: TLS 1.3 and 1.2 objects, -reconnect as JSON
 # Lines, bytes and first-byte time with -ign_eof, and one error per class that loopback can
-# produce (resolve, connect, timeout, proxy, starttls, handshake, verify). Every object is
-# parsed with jq and validated against docs/tlstool.schema.json.
+# produce (resolve, connect, timeout, proxy, starttls, handshake, verify); -msg/-trace/-debug
+# beside -json keep stdout JSON. Every object is parsed with jq and validated against
+# docs/tlstool.schema.json.
 source "$(dirname "$0")/../lib.sh"
 source "$TESTS_DIR/json/helpers.sh"
 
@@ -131,6 +132,17 @@ jq_is "$TMP/verify.json" '.error.message | test("unable to get local issuer")' t
     "verify: the verification error in the message"
 jq_is "$TMP/verify.json" '.chain[0].subject' "CN=localhost,O=s_tests" \
     "verify: the chain that failed is shown"
+
+# -msg, -trace and -debug with -json: their text goes to stderr (or -msgfile), stdout stays JSON
+for dbg in -msg -trace -debug; do
+    run_json "dbg$dbg" -connect "127.0.0.1:$port" "$dbg"
+    is "$(wc -l < "$TMP/dbg$dbg.json")" 1 "-json $dbg: one line on stdout"
+    schema_ok "$TMP/dbg$dbg.json" "-json $dbg: valid against the schema"
+    file_like "$TMP/dbg$dbg.err" 'ClientHello|write to|Handshake' "-json $dbg: the trace is on stderr"
+done
+run_json msgfile -connect "127.0.0.1:$port" -msg -msgfile "$TMP/msgfile.txt"
+file_like "$TMP/msgfile.txt" 'ClientHello' "-json -msg -msgfile: the trace is in the file"
+file_unlike "$TMP/msgfile.err" 'ClientHello' "-json -msg -msgfile: and not on stderr"
 
 stop_bg srv
 done_testing

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # s_server -json: one line per connection (JSON Lines), for TLS 1.3 and 1.2 clients and for a
-# client whose handshake fails; stdout holds nothing but JSON, and each line is valid against
-# docs/tlstool.schema.json.
+# client whose handshake fails; stdout holds nothing but JSON (-msg goes to stderr), and each
+# line is valid against docs/tlstool.schema.json.
 source "$(dirname "$0")/../lib.sh"
 source "$TESTS_DIR/json/helpers.sh"
 
@@ -9,7 +9,7 @@ server_is_openssl && skip_all "-json is ours: openssl s_server has no such optio
 
 port=$(free_port) || bail_out "no free port"
 start_server srv "$port" "${SERVER[@]}" -accept "127.0.0.1:$port" -cert "$CERTS/rsa.pem" \
-    -key "$CERTS/rsa.key" -www -json -tls1_3 -alpn h2 -naccept 3 ||
+    -key "$CERTS/rsa.key" -www -json -msg -tls1_3 -alpn h2 -naccept 3 ||
     bail_out "s_server -json did not start"
 
 # client N ARGS...: openssl s_client ARGS against the server; waits for line N of its output.
@@ -33,7 +33,8 @@ sed -n 1p "$TMP/srv.out" > "$TMP/l1.json"
 sed -n 2p "$TMP/srv.out" > "$TMP/l2.json"
 is "$(wc -l < "$TMP/srv.out")" 3 "three connections, three lines"
 schema_ok "$TMP/srv.out" "every line valid against the schema"
-file_unlike "$TMP/srv.out" '^ACCEPT|^-----BEGIN' "nothing but JSON on stdout"
+file_unlike "$TMP/srv.out" '^ACCEPT|^-----BEGIN|^<<<|^>>>' "nothing but JSON on stdout"
+file_like "$TMP/srv.err" 'ClientHello' "-msg with -json: the trace is on stderr"
 
 jq_is "$TMP/l1.json" '.program + " " + .status' "s_server ok" "TLS 1.3: program and status"
 jq_is "$TMP/l1.json" .protocol TLSv1.3 "TLS 1.3: protocol"

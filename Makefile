@@ -123,7 +123,8 @@ unit: $(UNIT_BIN)
 # program is reached by naming the program's folder in the target, on a line of its own:
 #     // FUZZ_EXTRA_SRC: src/client
 # which links that program's files minus main.c, as the unit tests do (a single file may be
-# named too, but a whole folder keeps linking as the program grows).
+# named too, but a whole folder keeps linking as the program grows). A target that needs a
+# library of its own names it the same way: `// FUZZ_EXTRA_LIBS: -ljson-c`.
 # `make fuzz` runs every target FUZZ_SECONDS (default 300) and then replays its corpus; it and
 # tests/fuzz/fuzz.t share tests/fuzz/run.sh, which says more.
 FUZZ_CC      ?= clang
@@ -135,6 +136,7 @@ FUZZ_SECONDS ?= 300
 fuzz_extra_src = $(foreach w,$(shell sed -n 's|^// FUZZ_EXTRA_SRC:||p' tests/fuzz/$(1).c),\
                    $(if $(filter %.c,$(w)),$(w),$(filter-out %/main.c,$(wildcard $(w)/*.c))))
 fuzz_extra_obj = $(patsubst %.c,build-fuzz/obj/%.o,$(call fuzz_extra_src,$(1)))
+fuzz_extra_libs = $(shell sed -n 's|^// FUZZ_EXTRA_LIBS:||p' tests/fuzz/$(1).c)
 
 build-fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -148,7 +150,7 @@ build-fuzz/obj/%.o: %.c
 .SECONDEXPANSION:
 build-fuzz/fuzz_%: build-fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIBOBJ) \
                    $$(call fuzz_extra_obj,fuzz_$$*)
-	$(FUZZ_CC) $(FUZZ_FLAGS) $^ $(OPENSSL_LIBS) -lpthread -o $@
+	$(FUZZ_CC) $(FUZZ_FLAGS) $^ $(call fuzz_extra_libs,fuzz_$*) $(OPENSSL_LIBS) -lpthread -o $@
 
 fuzz-build: $(FUZZ_BIN)
 fuzz: fuzz-build

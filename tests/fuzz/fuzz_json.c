@@ -1,7 +1,11 @@
 /* The JSON writer driven by arbitrary byte strings: each input byte picks an operation
  * (open/close a container, a string made of the following bytes, numbers, booleans). Whatever
  * the sequence, a document json_end() accepts must be strict JSON (RFC 8259) in valid UTF-8,
- * which a small checker here verifies; json_escape() output must be one valid JSON string. */
+ * which a small checker here verifies and a real parser (json-c, strict mode) must read;
+ * json_escape() output must be one valid JSON string, and when the input bytes were valid
+ * UTF-8 the parser must decode exactly those bytes from it (the round trip). */
+// FUZZ_EXTRA_SRC: tests/fuzz/real_json_parse.c
+// FUZZ_EXTRA_LIBS: -ljson-c
 #include "lib/json.h"
 
 #include <math.h>
@@ -148,6 +152,44 @@ static void check_document(const unsigned char *p, size_t n)
         abort();
 }
 
+/* Whether s (len bytes) is valid UTF-8 as RFC 3629 has it (no overlongs or surrogates). */
+static int utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        size_t n;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf)
+            n = 1;
+        else if (c >= 0xe0 && c <= 0xef)
+            n = 2;
+        else if (c >= 0xf0 && c <= 0xf4)
+            n = 3;
+        else
+            return 0;
+        if (len - i <= n)
+            return 0;
+        unsigned char c1 = s[i + 1];
+        if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) ||
+            (c == 0xf4 && c1 > 0x8f))
+            return 0;
+        for (size_t k = 1; k <= n; k++)
+            if ((s[i + k] & 0xc0) != 0x80)
+                return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
+/* In tests/fuzz/real_json_parse.c (json-c's json_bool type and our json_bool() writer
+ * cannot share a file): 1 when json-c in strict mode reads text (len bytes) as one complete
+ * value; with want, it must be a string of exactly want_len bytes equal to want. */
+int fuzz_json_real_parse(const char *text, size_t len, const void *want, size_t want_len);
+
 /* One operation; returns how many input bytes it used. */
 static size_t apply(struct json *j, const uint8_t *d, size_t n, int *in_object)
 {
@@ -190,6 +232,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (n < 0)
         abort(); /* six bytes per input byte plus quotes always fit */
     check_document((const unsigned char *)esc, (size_t)n);
+    int valid = utf8_valid(data, elen);
+    if (!fuzz_json_real_parse(esc, (size_t)n, valid ? data : NULL, elen))
+        abort(); /* not JSON to a real parser, or it read back other bytes than were escaped */
 
     BIO *out = BIO_new(BIO_s_mem());
     if (out == NULL)
@@ -203,6 +248,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *text = NULL;
         long len = BIO_get_mem_data(out, &text);
         check_document((const unsigned char *)text, (size_t)len);
+        if (!fuzz_json_real_parse(text, (size_t)len, NULL, 0))
+            abort();
     }
     BIO_free(out);
     return 0;

@@ -152,7 +152,9 @@ static void check_document(const unsigned char *p, size_t n)
         abort();
 }
 
-/* Whether s (len bytes) is valid UTF-8 as RFC 3629 has it (no overlongs or surrogates). */
+/* Whether s (len bytes) is valid UTF-8 as RFC 3629 has it (no overlongs or surrogates).
+ * Written again here on purpose, not taken from lib/json.c: the oracle must not share the
+ * writer's own idea of validity. */
 static int utf8_valid(const unsigned char *s, size_t len)
 {
     size_t i = 0;

@@ -18,7 +18,8 @@
  *             passed since the start or stdin closes.
  * Only 127.0.0.1 is ever contacted. No certificate verification is done, and the server's
  * public key is decoded the cheap way (fast_key_decoding): the benchmark measures the
- * server, so the load generator spends as little as it can per handshake. */
+ * server, so the load generator spends as little as it can per handshake
+ * (HSLOAD_PROVIDER_DECODE=1 in the environment keeps libssl's usual decoding). */
 /* The ENGINE calls below are deprecated in OpenSSL 3; see fast_key_decoding(). */
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <errno.h>

@@ -126,11 +126,16 @@ class Proc:
             time.sleep(0.02)
         raise RuntimeError(f"{self.argv} did not listen on {port} within {limit} s")
 
-    def cpu_seconds(self):
-        """User + system CPU of the process, all its threads."""
+    def cpu_split(self):
+        """(user, system) CPU seconds of the process, all its threads."""
         with open(f"/proc/{self.pid}/stat") as f:
             fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        tck = os.sysconf("SC_CLK_TCK")
+        return int(fields[11]) / tck, int(fields[12]) / tck
+
+    def cpu_seconds(self):
+        """User + system CPU of the process, all its threads."""
+        return sum(self.cpu_split())
 
     def rss_kib(self):
         with open(f"/proc/{self.pid}/status") as f:

@@ -558,6 +558,9 @@ static int listen_one(const struct addrinfo *ai, int family, int reuseport)
     if (ai->ai_family == AF_INET6)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, family == AF_INET6 ? &one : &zero,
                    sizeof(int));
+    /* accepted sockets inherit it from the listener (Linux): no call per connection */
+    if (ai->ai_socktype == SOCK_STREAM)
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 #ifdef TCP_FASTOPEN
     int tfo_queue = 511;
     if (fastopen && ai->ai_socktype == SOCK_STREAM)

@@ -325,6 +325,10 @@ static int conn_new(struct worker *w, int fd, const struct sockaddr *peer, sockl
     SSL_set_app_data(c->ssl, c);
     SSL_set_mode(c->ssl, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE |
                              SSL_MODE_RELEASE_BUFFERS);
+    /* a flight of several records in one read() (not under -debug, whose dump shows libssl's
+     * reads as openssl's does); what is read ahead is drained through SSL_has_pending() */
+    if (!dgram && !srv->cfg->common.debug)
+        SSL_set_read_ahead(c->ssl, 1);
     /* not after DTLSv1_listen(): that would forget the cookie exchange it has done */
     if (ssl == NULL)
         SSL_set_accept_state(c->ssl);
@@ -546,16 +550,20 @@ static int fill_tls(struct conn *c)
     return -1;
 }
 
-/* fill_tls(), then what the records came to goes to the socket in one write. */
-static int write_queue(struct conn *c)
+/* What the records came to goes to the socket in one write; r is fill_tls()'s result. */
+static int send_records(struct conn *c, int r)
 {
-    int r = fill_tls(c);
     if (c->failed)
         return -1;
     int f = flush_out(c);
     if (f == 0)
         c->wr_want = SSL_ERROR_WANT_WRITE;
     return f < 0 ? -1 : r;
+}
+
+static int write_queue(struct conn *c)
+{
+    return send_records(c, fill_tls(c));
 }
 
 /* The peer closed its side: the handler hears of it, then what is queued goes out. */
@@ -617,14 +625,15 @@ static int step_open(struct conn *c)
         return -1;
     if (c->h->progress != NULL && c->h->progress(c) < 0)
         return -1;
-    /* what reading or the handler queued goes out now, not after the next event */
-    if (write_queue(c) < 0)
-        return -1;
-    if (c->finishing && c->out_off == c->out_len && (!c->producing || c->failed)) {
+    /* what reading or the handler queued goes out now, not after the next event; the end of
+     * an answer goes out with the close_notify after it, in one write (step_shutdown) */
+    int r = fill_tls(c);
+    if (r == 0 && !c->failed && c->finishing && c->out_off == c->out_len && !c->producing) {
         c->phase = PH_SHUTDOWN;
         conn_arm(c, CONN_TIMER_CLOSE);
+        return 0;
     }
-    return 0;
+    return send_records(c, r);
 }
 
 /* Sends our close_notify, then half-closes the socket and waits (briefly) for the peer's last

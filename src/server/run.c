@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <openssl/rand.h>
 
 /* Simultaneous connections the whole server holds at most (fewer if the descriptor limit is
@@ -195,6 +196,7 @@ static int listen_again(int lfd)
     socklen_t vlen = sizeof(v6only);
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)); /* inherited, as net_listen */
     if (ss.ss_family == AF_INET6 && getsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &vlen) == 0)
         setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
     if (bind(fd, (struct sockaddr *)&ss, len) < 0 || listen(fd, 511) < 0) {

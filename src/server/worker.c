@@ -12,7 +12,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,7 +111,8 @@ void worker_conn_gone(struct worker *w, struct conn *c)
                 break;
             }
     }
-    if (c->watched)
+    /* closing a TCP socket unwatches it; a DTLS connection's socket is the listener's */
+    if (c->watched && c->dgram)
         epoll_ctl(w->epfd, EPOLL_CTL_DEL, c->fd, NULL);
     if (c->prev != NULL)
         c->prev->next = c->next;
@@ -271,10 +271,7 @@ static void accept_clients(struct worker *w)
             close(fd); /* another worker took the last of -naccept's connections */
             continue;
         }
-        if (ss.ss_family != AF_UNIX) {
-            int one = 1;
-            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        }
+        /* TCP_NODELAY comes from the listening socket */
         conn_accept(w, fd, (struct sockaddr *)&ss, len);
     }
 }

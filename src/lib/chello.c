@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 enum {
     EXT_SERVER_NAME = 0x0000,
@@ -422,54 +423,16 @@ int chello_capture_feed(struct chello_capture *c, const unsigned char *data, siz
 
 /* ------------------------------------------------------------------ JA3 */
 
-/* Bounded text building: appends are dropped once the buffer is full, and over says so. */
-struct sbuf {
-    char *p;
-    size_t size, used;
-    int over;
-};
-
-/* Appends n bytes of text (they are short: names, numbers, separators). */
-static void sb_put(struct sbuf *b, const char *text, size_t n)
-{
-    if (b->over || b->size - b->used <= n) {
-        b->over = 1;
-        if (b->size > 0)
-            b->p[b->used] = '\0';
-        return;
-    }
-    memcpy(b->p + b->used, text, n);
-    b->used += n;
-    b->p[b->used] = '\0';
-}
-
-static void sb_str(struct sbuf *b, const char *text)
-{
-    sb_put(b, text, strlen(text));
-}
-
-/* Appends v in decimal, as "%u" would: the fingerprints are built from many small numbers,
- * and this runs on every connection the server reports. */
-static void sb_uint(struct sbuf *b, unsigned v)
-{
-    char digits[12];
-    size_t n = sizeof(digits);
-    do {
-        digits[--n] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v != 0);
-    sb_put(b, digits + n, sizeof(digits) - n);
-}
-
-static void ja3_u16s(struct sbuf *b, const struct chello_u16s *l)
+/* The values of l in decimal, '-' between them, GREASE left out. */
+static void ja3_u16s(struct textbuf *t, const struct chello_u16s *l)
 {
     int first = 1;
     for (size_t i = 0; i < l->n; i++) {
         if (chello_is_grease(l->v[i]))
             continue;
         if (!first)
-            sb_put(b, "-", 1);
-        sb_uint(b, l->v[i]);
+            tb_put(t, "-", 1);
+        tb_uint(t, l->v[i]);
         first = 0;
     }
 }
@@ -484,37 +447,35 @@ static void hex_of(const unsigned char *d, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
-int chello_ja3(const struct chello *ch, char *str, size_t strsize, char md5hex[33])
+int chello_ja3(const struct chello *ch, struct textbuf *t, char md5hex[33])
 {
-    struct sbuf b = {str, strsize, 0, 0};
+    size_t start = t->len;
     struct chello_u16s types = {NULL, 0};
     md5hex[0] = '\0';
-    if (strsize > 0)
-        str[0] = '\0';
-    sb_uint(&b, ch->legacy_version);
-    sb_put(&b, ",", 1);
-    ja3_u16s(&b, &ch->ciphers);
-    sb_put(&b, ",", 1);
+    tb_uint(t, ch->legacy_version);
+    tb_put(t, ",", 1);
+    ja3_u16s(t, &ch->ciphers);
+    tb_put(t, ",", 1);
     types.v = malloc((ch->n_exts + 1) * sizeof(uint16_t));
     if (types.v == NULL)
         return -1;
     for (size_t i = 0; i < ch->n_exts; i++)
         types.v[types.n++] = ch->exts[i].type;
-    ja3_u16s(&b, &types);
+    ja3_u16s(t, &types);
     free(types.v);
-    sb_put(&b, ",", 1);
-    ja3_u16s(&b, &ch->groups);
-    sb_put(&b, ",", 1);
+    tb_put(t, ",", 1);
+    ja3_u16s(t, &ch->groups);
+    tb_put(t, ",", 1);
     for (size_t i = 0; i < ch->point_formats.n; i++) {
         if (i > 0)
-            sb_put(&b, "-", 1);
-        sb_uint(&b, ch->point_formats.p[i]);
+            tb_put(t, "-", 1);
+        tb_uint(t, ch->point_formats.p[i]);
     }
-    if (b.over)
+    if (t->failed)
         return -1;
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
-    if (!EVP_Digest(str, b.used, md, &mdlen, EVP_md5(), NULL) || mdlen != 16)
+    if (!EVP_Digest(t->p + start, t->len - start, md, &mdlen, EVP_md5(), NULL) || mdlen != 16)
         return -1;
     hex_of(md, 16, md5hex);
     return 0;
@@ -522,69 +483,47 @@ int chello_ja3(const struct chello *ch, char *str, size_t strsize, char md5hex[3
 
 /* ------------------------------------------------------------------ JA4 */
 
-static int cmp_u16(const void *a, const void *b)
+/* The values of v without GREASE (and without server_name and ALPN, when skip_sni_alpn is
+ * set), in order or sorted, into out (room for n; out may be v). Returns the count. */
+static size_t ja4_list(const uint16_t *v, size_t n, int sorted, int skip_sni_alpn,
+                       uint16_t *out)
 {
-    uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* The values of l without GREASE (and without the two given values, when skip is set), in
- * order or sorted. Returns the count, or -1 when out of memory. */
-static long ja4_list(const uint16_t *v, size_t n, int sorted, int skip_sni_alpn, uint16_t **out)
-{
-    *out = malloc((n + 1) * sizeof(uint16_t));
-    if (*out == NULL)
-        return -1;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (chello_is_grease(v[i]))
+        uint16_t x = v[i];
+        if (chello_is_grease(x) || (skip_sni_alpn && (x == EXT_SERVER_NAME || x == EXT_ALPN)))
             continue;
-        if (skip_sni_alpn && (v[i] == EXT_SERVER_NAME || v[i] == EXT_ALPN))
-            continue;
-        (*out)[k++] = v[i];
+        /* sorted by insertion: the lists are short */
+        size_t j = k++;
+        for (; sorted && j > 0 && out[j - 1] > x; j--)
+            out[j] = out[j - 1];
+        out[j] = x;
     }
-    if (sorted && k > 1)
-        qsort(*out, k, sizeof(uint16_t), cmp_u16);
-    return (long)k;
+    return k;
 }
 
-/* Feeds "xxxx,yyyy" to the digest and, when raw is not NULL, to raw too: built in one piece,
- * so the digest gets one update. Returns 0, or -1 when out of memory. */
-static int ja4_feed(EVP_MD_CTX *md, struct sbuf *raw, const uint16_t *v, size_t n)
+/* "xxxx,yyyy": four lower-case hex digits per value. */
+static void ja4_hex_list(struct textbuf *t, const uint16_t *v, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
-    if (n == 0)
-        return 0;
-    char *text = malloc(n * 5);
-    if (text == NULL)
-        return -1;
-    char *p = text;
     for (size_t i = 0; i < n; i++) {
-        if (i > 0)
-            *p++ = ',';
-        for (int shift = 12; shift >= 0; shift -= 4)
-            *p++ = digits[(v[i] >> shift) & 15];
+        char item[5] = {',', digits[v[i] >> 12], digits[(v[i] >> 8) & 15],
+                        digits[(v[i] >> 4) & 15], digits[v[i] & 15]};
+        tb_put(t, i > 0 ? item : item + 1, i > 0 ? 5 : 4);
     }
-    EVP_DigestUpdate(md, text, (size_t)(p - text));
-    if (raw != NULL)
-        sb_put(raw, text, (size_t)(p - text));
-    free(text);
-    return 0;
 }
 
-/* The first 12 hex digits of a finished SHA-256, or twelve zeros for an empty list. */
-static int ja4_finish(EVP_MD_CTX *md, size_t count, char out[13])
+/* The first 12 hex digits of the SHA-256 of text[from..], or twelve zeros when count (the
+ * values hashed) is 0. */
+static void ja4_hash(const struct textbuf *t, size_t from, size_t count, char out[13])
 {
-    unsigned char d[EVP_MAX_MD_SIZE];
-    unsigned int dlen = 0;
-    if (!EVP_DigestFinal_ex(md, d, &dlen) || dlen < 6)
-        return -1;
+    unsigned char d[SHA256_DIGEST_LENGTH];
     if (count == 0) {
         memcpy(out, "000000000000", 13);
-        return 0;
+        return;
     }
+    SHA256((const unsigned char *)t->p + from, t->len - from, d);
     hex_of(d, 6, out);
-    return 0;
 }
 
 static const char *ja4_version(const struct chello *ch, char transport)
@@ -636,8 +575,7 @@ static void ja4_alpn(const struct chello *ch, char out[3])
     }
 }
 
-static int ja4_a(const struct chello *ch, char transport, char a[11], size_t *nciphers,
-                 size_t *nexts)
+static void ja4_a(const struct chello *ch, char transport, char a[11])
 {
     char alpn[3];
     size_t c = 0, e = 0;
@@ -645,74 +583,49 @@ static int ja4_a(const struct chello *ch, char transport, char a[11], size_t *nc
         c += !chello_is_grease(ch->ciphers.v[i]);
     for (size_t i = 0; i < ch->n_exts; i++)
         e += !chello_is_grease(ch->exts[i].type);
-    *nciphers = c;
-    *nexts = e;
     ja4_alpn(ch, alpn);
     snprintf(a, 11, "%c%s%c%02zu%02zu%s", transport, ja4_version(ch, transport),
              ch->has_sni_ext ? 'd' : 'i', c > 99 ? (size_t)99 : c, e > 99 ? (size_t)99 : e, alpn);
-    return 0;
 }
 
-struct ja4_lists {
-    uint16_t *ciphers, *exts, *sigalgs;
-    long nc, ne, ns;
-};
-
-static int ja4_collect(const struct chello *ch, struct ja4_lists *l)
+int chello_ja4(const struct chello *ch, char transport, char ja4[37], struct textbuf *raw)
 {
-    uint16_t *types = malloc((ch->n_exts + 1) * sizeof(uint16_t));
-    if (types == NULL)
-        return -1;
-    for (size_t i = 0; i < ch->n_exts; i++)
-        types[i] = ch->exts[i].type;
-    l->nc = ja4_list(ch->ciphers.v, ch->ciphers.n, 1, 0, &l->ciphers);
-    l->ne = ja4_list(types, ch->n_exts, 1, 1, &l->exts);
-    l->ns = ja4_list(ch->sigalgs.v, ch->sigalgs.n, 0, 0, &l->sigalgs);
-    free(types);
-    return l->nc < 0 || l->ne < 0 || l->ns < 0 ? -1 : 0;
-}
-
-int chello_ja4(const struct chello *ch, char transport, char ja4[37], char *raw, size_t rawsize)
-{
-    struct ja4_lists l = {NULL, NULL, NULL, 0, 0, 0};
-    struct sbuf rb = {raw, rawsize, 0, 0};
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    /* the three lists, one after another in one allocation */
+    size_t room = ch->ciphers.n + ch->n_exts + ch->sigalgs.n + 1;
+    uint16_t *ciphers = malloc(room * sizeof(uint16_t));
+    struct textbuf own = {0};
+    struct textbuf *t = raw != NULL ? raw : &own;
     char a[11], b[13], c[13];
-    size_t nc, ne;
-    int ret = -1;
     ja4[0] = '\0';
-    if (md == NULL || ja4_collect(ch, &l) < 0)
-        goto done;
-    ja4_a(ch, transport, a, &nc, &ne);
-    struct sbuf *r = raw != NULL ? &rb : NULL;
-    if (r != NULL) {
-        sb_str(r, a);
-        sb_put(r, "_", 1);
+    if (ciphers == NULL)
+        return -1;
+    uint16_t *exts = ciphers + ch->ciphers.n, *sigalgs = exts + ch->n_exts;
+    size_t nc = ja4_list(ch->ciphers.v, ch->ciphers.n, 1, 0, ciphers);
+    for (size_t i = 0; i < ch->n_exts; i++) /* the types, then filtered and sorted in place */
+        exts[i] = ch->exts[i].type;
+    size_t ne = ja4_list(exts, ch->n_exts, 1, 1, exts);
+    size_t ns = ja4_list(ch->sigalgs.v, ch->sigalgs.n, 0, 0, sigalgs);
+
+    ja4_a(ch, transport, a);
+    tb_str(t, a);
+    tb_put(t, "_", 1);
+    size_t from = t->len;
+    ja4_hex_list(t, ciphers, nc);
+    if (!t->failed)
+        ja4_hash(t, from, nc, b);
+    tb_put(t, "_", 1);
+    from = t->len;
+    ja4_hex_list(t, exts, ne);
+    if (ns > 0) {
+        tb_put(t, "_", 1);
+        ja4_hex_list(t, sigalgs, ns);
     }
-    if (!EVP_DigestInit_ex(md, EVP_sha256(), NULL))
-        goto done;
-    if (ja4_feed(md, r, l.ciphers, (size_t)l.nc) < 0 || ja4_finish(md, (size_t)l.nc, b) < 0 ||
-        !EVP_DigestInit_ex(md, EVP_sha256(), NULL))
-        goto done;
-    if (r != NULL)
-        sb_put(r, "_", 1);
-    if (ja4_feed(md, r, l.exts, (size_t)l.ne) < 0)
-        goto done;
-    if (l.ns > 0) {
-        EVP_DigestUpdate(md, "_", 1);
-        if (r != NULL)
-            sb_put(r, "_", 1);
-        if (ja4_feed(md, r, l.sigalgs, (size_t)l.ns) < 0)
-            goto done;
-    }
-    if (ja4_finish(md, (size_t)l.ne, c) < 0)
-        goto done;
-    snprintf(ja4, 37, "%s_%s_%s", a, b, c);
-    ret = 0;
-done:
-    EVP_MD_CTX_free(md);
-    free(l.ciphers);
-    free(l.exts);
-    free(l.sigalgs);
+    if (!t->failed)
+        ja4_hash(t, from, ne, c);
+    int ret = t->failed ? -1 : 0;
+    if (ret == 0)
+        snprintf(ja4, 37, "%s_%s_%s", a, b, c);
+    tb_free(&own);
+    free(ciphers);
     return ret;
 }

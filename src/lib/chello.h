@@ -15,6 +15,7 @@
 #define TLSTOOL_CHELLO_H
 
 #include "lib/json.h"
+#include "lib/textbuf.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -106,15 +107,15 @@ const struct chello *chello_recorded(SSL *ssl, const char **why);
  * saw none. */
 int chello_first_byte(SSL *ssl, struct timespec *when);
 
-/* JA3: the text into str (strsize bytes) and its MD5 as 32 hex digits into md5hex.
- * Returns 0, or -1 when str is too small (the hash is then not computed). */
-int chello_ja3(const struct chello *ch, char *str, size_t strsize, char md5hex[33]);
+/* JA3: the text appended to t and its MD5 as 32 hex digits into md5hex. Returns 0, or -1
+ * when out of memory or MD5 is not available (the hash is then not computed). */
+int chello_ja3(const struct chello *ch, struct textbuf *t, char md5hex[33]);
 
 /* JA4 (client) for a hello carried over transport 't' (TLS over TCP), 'd' (DTLS) or 'q'
  * (QUIC): the fingerprint into ja4 (37 bytes with the NUL). When raw is not NULL, the raw
- * form ("JA4_r": the sorted hex lists instead of their hashes) goes there, truncated to
- * rawsize. Returns 0, or -1 on an allocation failure. */
-int chello_ja4(const struct chello *ch, char transport, char ja4[37], char *raw, size_t rawsize);
+ * form ("JA4_r": the sorted hex lists instead of their hashes) is appended to it. Returns 0,
+ * or -1 when out of memory. */
+int chello_ja4(const struct chello *ch, char transport, char ja4[37], struct textbuf *raw);
 
 /* Names for the report; NULL when the value has none we know. ssl names cipher suites the
  * library knows (any SSL will do; NULL: code points only). */
@@ -124,7 +125,9 @@ const char *chello_sigalg_name(uint16_t sigalg);
 const char *chello_version_name(uint16_t version);
 const char *chello_cipher_name(SSL *ssl, uint16_t cipher);
 
-/* The verbose text report ("Client Hello:" ... "JA4: ..."), each line ending in '\n'. */
+/* The verbose text report ("Client Hello:" ... "JA4: ..."), each line ending in '\n', appended
+ * to t, or written to out. */
+void chello_text(struct textbuf *t, const struct chello *ch, SSL *ssl);
 void chello_print(BIO *out, const struct chello *ch, SSL *ssl);
 /* One line for -brief: "Client Hello JA4: ...". */
 void chello_print_brief(BIO *out, const struct chello *ch);

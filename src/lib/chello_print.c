@@ -2,6 +2,7 @@
  * JSON object (see chello.h). Names are the IANA registry's. */
 #include "lib/chello.h"
 #include "lib/outfmt.h"
+#include "lib/textbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,195 +235,187 @@ static const char *cipher_std_name(SSL *ssl, uint16_t cipher)
 
 /* ------------------------------------------------------------------ text */
 
+/* The report is assembled in a textbuf and written in one go: it is made for every connection
+ * the server reports (the -www page has it), and a BIO call per piece cost more than the rest. */
+
 /* Bytes a peer chose (a host name, a protocol name), printable ASCII kept, the rest as \xNN. */
-static void print_safe(BIO *out, const unsigned char *p, size_t n)
+static void text_safe(struct textbuf *t, const unsigned char *p, size_t n)
 {
+    static const char digits[] = "0123456789abcdef";
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
         if (p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\') {
             run++;
             continue;
         }
-        if (run > 0)
-            BIO_write(out, p + i - run, (int)run);
+        tb_put(t, p + i - run, run);
         run = 0;
-        out_printf(out, "\\x%02x", p[i]);
+        char esc[4] = {'\\', 'x', digits[p[i] >> 4], digits[p[i] & 15]};
+        tb_put(t, esc, sizeof(esc));
     }
-    if (run > 0)
-        BIO_write(out, p + n - run, (int)run);
-}
-
-/* One short piece of a report line, assembled without printf: the report is written for every
- * connection the server reports, and formatting dominated its cost. */
-struct piece {
-    char text[200];
-    size_t n;
-};
-
-static void piece_str(struct piece *pc, const char *s)
-{
-    size_t len = strlen(s);
-    if (len > sizeof(pc->text) - pc->n)
-        len = sizeof(pc->text) - pc->n; /* names are short; a longer one is cut, not overrun */
-    memcpy(pc->text + pc->n, s, len);
-    pc->n += len;
-}
-
-/* "0x" and four lower-case hex digits. */
-static void piece_hex4(struct piece *pc, uint16_t v)
-{
-    static const char digits[] = "0123456789abcdef";
-    char hex[6] = {'0', 'x', digits[v >> 12], digits[(v >> 8) & 15], digits[(v >> 4) & 15],
-                   digits[v & 15]};
-    if (sizeof(pc->text) - pc->n >= sizeof(hex)) {
-        memcpy(pc->text + pc->n, hex, sizeof(hex));
-        pc->n += sizeof(hex);
-    }
-}
-
-static void piece_write(BIO *out, const struct piece *pc)
-{
-    BIO_write(out, pc->text, (int)pc->n);
+    tb_put(t, p + n - run, run);
 }
 
 /* "<sep>name (0x0017)", or "<sep>0x0017" for a code without a name. */
-static void print_code(BIO *out, const char *sep, uint16_t code, const char *name)
+static void text_code(struct textbuf *t, const char *sep, uint16_t code, const char *name)
 {
-    struct piece pc = {.n = 0};
-    piece_str(&pc, sep);
+    tb_str(t, sep);
     if (name != NULL) {
-        piece_str(&pc, name);
-        piece_str(&pc, " (");
-        piece_hex4(&pc, code);
-        piece_str(&pc, ")");
+        tb_str(t, name);
+        tb_put(t, " (", 2);
+        tb_hex4(t, code);
+        tb_put(t, ")", 1);
     } else {
-        piece_hex4(&pc, code);
+        tb_hex4(t, code);
     }
-    piece_write(out, &pc);
 }
 
-static void print_u16_line(BIO *out, const char *title, const struct chello_u16s *l,
-                           const char *(*name)(uint16_t))
+static void text_u16_line(struct textbuf *t, const char *title, const struct chello_u16s *l,
+                          const char *(*name)(uint16_t))
 {
-    BIO_puts(out, "    ");
-    BIO_puts(out, title);
-    BIO_puts(out, ":");
+    tb_put(t, "    ", 4);
+    tb_str(t, title);
+    tb_put(t, ":", 1);
     for (size_t i = 0; i < l->n; i++)
-        print_code(out, i ? ", " : " ", l->v[i], name(l->v[i]));
-    BIO_puts(out, l->n ? "\n" : " (none)\n");
+        text_code(t, i ? ", " : " ", l->v[i], name(l->v[i]));
+    tb_str(t, l->n ? "\n" : " (none)\n");
 }
 
-static void print_u8_line(BIO *out, const char *title, struct chello_bytes b,
-                          const struct code_name *names)
+static void text_u8_line(struct textbuf *t, const char *title, struct chello_bytes b,
+                         const struct code_name *names)
 {
-    out_printf(out, "    %s:", title);
+    tb_put(t, "    ", 4);
+    tb_str(t, title);
+    tb_put(t, ":", 1);
     for (size_t i = 0; i < b.n; i++) {
         const char *nm = lookup(names, b.p[i]);
+        tb_str(t, i ? ", " : " ");
+        if (nm != NULL) {
+            tb_str(t, nm);
+            tb_put(t, " (", 2);
+        }
+        tb_uint(t, b.p[i]);
         if (nm != NULL)
-            out_printf(out, "%s%s (%u)", i ? ", " : " ", nm, b.p[i]);
-        else
-            out_printf(out, "%s%u", i ? ", " : " ", b.p[i]);
+            tb_put(t, ")", 1);
     }
-    BIO_puts(out, b.n ? "\n" : " (none)\n");
+    tb_str(t, b.n ? "\n" : " (none)\n");
 }
 
-static void print_ciphers(BIO *out, const struct chello *ch, SSL *ssl)
+static void text_ciphers(struct textbuf *t, const struct chello *ch, SSL *ssl)
 {
-    out_printf(out, "    Cipher suites (%zu):\n", ch->ciphers.n);
+    tb_str(t, "    Cipher suites (");
+    tb_uint(t, ch->ciphers.n);
+    tb_str(t, "):\n");
     for (size_t i = 0; i < ch->ciphers.n; i++) {
         const char *nm = chello_cipher_name(ssl, ch->ciphers.v[i]);
-        struct piece pc = {.n = 0};
-        piece_str(&pc, "        ");
-        piece_hex4(&pc, ch->ciphers.v[i]);
-        piece_str(&pc, " ");
-        piece_str(&pc, nm ? nm : "(unknown)");
-        piece_str(&pc, "\n");
-        piece_write(out, &pc);
+        tb_put(t, "        ", 8);
+        tb_hex4(t, ch->ciphers.v[i]);
+        tb_put(t, " ", 1);
+        tb_str(t, nm ? nm : "(unknown)");
+        tb_put(t, "\n", 1);
     }
 }
 
-static void print_extensions(BIO *out, const struct chello *ch)
+static void text_extensions(struct textbuf *t, const struct chello *ch)
 {
-    out_printf(out, "    Extensions (%zu):\n", ch->n_exts);
+    tb_str(t, "    Extensions (");
+    tb_uint(t, ch->n_exts);
+    tb_str(t, "):\n");
     for (size_t i = 0; i < ch->n_exts; i++) {
         const char *nm = chello_ext_name(ch->exts[i].type);
-        out_printf(out, "        0x%04x %s, length %zu%s\n", ch->exts[i].type,
-                   nm ? nm : "(unknown)", ch->exts[i].data.n,
-                   ch->exts[i].malformed ? " (malformed)" : "");
+        tb_put(t, "        ", 8);
+        tb_hex4(t, ch->exts[i].type);
+        tb_put(t, " ", 1);
+        tb_str(t, nm ? nm : "(unknown)");
+        tb_str(t, ", length ");
+        tb_uint(t, ch->exts[i].data.n);
+        tb_str(t, ch->exts[i].malformed ? " (malformed)\n" : "\n");
     }
 }
 
-static void print_named_values(BIO *out, const struct chello *ch)
+static void text_named_values(struct textbuf *t, const struct chello *ch)
 {
-    BIO_puts(out, "    Server name: ");
+    tb_str(t, "    Server name: ");
     if (ch->sni.p != NULL)
-        print_safe(out, ch->sni.p, ch->sni.n);
+        text_safe(t, ch->sni.p, ch->sni.n);
     else
-        BIO_puts(out, "(none)");
-    BIO_puts(out, "\n    ALPN:");
+        tb_str(t, "(none)");
+    tb_str(t, "\n    ALPN:");
     for (size_t i = 0; i < ch->n_alpn; i++) {
-        BIO_puts(out, i ? ", " : " ");
-        print_safe(out, ch->alpn[i].p, ch->alpn[i].n);
+        tb_str(t, i ? ", " : " ");
+        text_safe(t, ch->alpn[i].p, ch->alpn[i].n);
     }
-    BIO_puts(out, ch->n_alpn ? "\n" : " (none)\n");
-    print_u16_line(out, "Supported groups", &ch->groups, chello_group_name);
-    BIO_puts(out, "    Key shares:");
+    tb_str(t, ch->n_alpn ? "\n" : " (none)\n");
+    text_u16_line(t, "Supported groups", &ch->groups, chello_group_name);
+    tb_str(t, "    Key shares:");
     for (size_t i = 0; i < ch->n_key_shares; i++) {
-        print_code(out, i ? ", " : " ", ch->key_shares[i].group,
-                   chello_group_name(ch->key_shares[i].group));
-        out_printf(out, " %zu bytes", ch->key_shares[i].key_len);
+        text_code(t, i ? ", " : " ", ch->key_shares[i].group,
+                  chello_group_name(ch->key_shares[i].group));
+        tb_put(t, " ", 1);
+        tb_uint(t, ch->key_shares[i].key_len);
+        tb_str(t, " bytes");
     }
-    BIO_puts(out, ch->n_key_shares ? "\n" : " (none)\n");
-    print_u16_line(out, "Signature algorithms", &ch->sigalgs, chello_sigalg_name);
-    print_u8_line(out, "EC point formats", ch->point_formats, point_format_names);
-    print_u8_line(out, "PSK key exchange modes", ch->psk_modes, psk_mode_names);
+    tb_str(t, ch->n_key_shares ? "\n" : " (none)\n");
+    text_u16_line(t, "Signature algorithms", &ch->sigalgs, chello_sigalg_name);
+    text_u8_line(t, "EC point formats", ch->point_formats, point_format_names);
+    text_u8_line(t, "PSK key exchange modes", ch->psk_modes, psk_mode_names);
 }
 
-/* The JA3 text can be as long as three characters per byte of the message. */
-static char *ja3_alloc(const struct chello *ch, char md5hex[33])
-{
-    size_t size = ch->msg_len * 3 + 64;
-    char *s = malloc(size);
-    if (s != NULL && chello_ja3(ch, s, size, md5hex) < 0) {
-        free(s);
-        s = NULL;
-    }
-    return s;
-}
-
-static void print_fingerprints(BIO *out, const struct chello *ch)
+/* "JA3: ...", "JA3 hash: ...", "JA4: ...", "JA4_r: ..." (a line left out when it cannot be
+ * computed). The JA3 and JA4_r texts are built in place, so a failed one is cut back off. */
+static void text_fingerprints(struct textbuf *t, const struct chello *ch)
 {
     char md5hex[33], ja4[37];
-    char *ja3 = ja3_alloc(ch, md5hex);
-    size_t rawsize = ch->msg_len * 3 + 64;
-    char *raw = malloc(rawsize);
-    if (ja3 != NULL)
-        out_printf(out, "JA3: %s\nJA3 hash: %s\n", ja3, md5hex);
-    if (raw != NULL && chello_ja4(ch, 't', ja4, raw, rawsize) == 0)
-        out_printf(out, "JA4: %s\nJA4_r: %s\n", ja4, raw);
-    free(ja3);
-    free(raw);
+    size_t mark = t->len;
+    tb_str(t, "JA3: ");
+    if (chello_ja3(ch, t, md5hex) == 0) {
+        tb_str(t, "\nJA3 hash: ");
+        tb_str(t, md5hex);
+        tb_put(t, "\n", 1);
+    } else if (!t->failed) {
+        t->len = mark;
+        t->p[mark] = '\0';
+    }
+    struct textbuf raw = {0};
+    if (chello_ja4(ch, 't', ja4, &raw) == 0) {
+        tb_str(t, "JA4: ");
+        tb_str(t, ja4);
+        tb_str(t, "\nJA4_r: ");
+        tb_put(t, raw.p, raw.len);
+        tb_put(t, "\n", 1);
+    }
+    tb_free(&raw);
+}
+
+void chello_text(struct textbuf *t, const struct chello *ch, SSL *ssl)
+{
+    tb_str(t, "Client Hello:\n");
+    text_code(t, "    Legacy version: ", ch->legacy_version,
+              chello_version_name(ch->legacy_version));
+    tb_put(t, "\n", 1);
+    text_u16_line(t, "Supported versions", &ch->versions, chello_version_name);
+    tb_str(t, "    Session ID length: ");
+    tb_uint(t, ch->session_id.n);
+    tb_put(t, "\n", 1);
+    text_ciphers(t, ch, ssl);
+    text_u8_line(t, "Compression methods", ch->compressions, compression_names);
+    text_extensions(t, ch);
+    text_named_values(t, ch);
+    text_fingerprints(t, ch);
 }
 
 void chello_print(BIO *out, const struct chello *ch, SSL *ssl)
 {
-    const char *v = chello_version_name(ch->legacy_version);
-    BIO_puts(out, "Client Hello:\n");
-    print_code(out, "    Legacy version: ", ch->legacy_version, v);
-    BIO_puts(out, "\n");
-    print_u16_line(out, "Supported versions", &ch->versions, chello_version_name);
-    out_printf(out, "    Session ID length: %zu\n", ch->session_id.n);
-    print_ciphers(out, ch, ssl);
-    print_u8_line(out, "Compression methods", ch->compressions, compression_names);
-    print_extensions(out, ch);
-    print_named_values(out, ch);
-    print_fingerprints(out, ch);
+    struct textbuf t = {0};
+    chello_text(&t, ch, ssl);
+    tb_write(out, &t);
+    tb_free(&t);
 }
 
 void chello_print_brief(BIO *out, const struct chello *ch)
 {
     char ja4[37];
-    if (chello_ja4(ch, 't', ja4, NULL, 0) == 0)
+    if (chello_ja4(ch, 't', ja4, NULL) == 0)
         out_printf(out, "Client Hello JA4: %s\n", ja4);
 }
 
@@ -518,20 +511,19 @@ static void json_named_values(struct json *j, const struct chello *ch)
 static void json_fingerprints(struct json *j, const struct chello *ch)
 {
     char md5hex[33], ja4[37];
-    char *ja3 = ja3_alloc(ch, md5hex);
-    size_t rawsize = ch->msg_len * 3 + 64;
-    char *raw = malloc(rawsize);
-    json_string(j, "ja3", ja3);
-    json_string(j, "ja3_hash", ja3 != NULL ? md5hex : NULL);
-    if (raw != NULL && chello_ja4(ch, 't', ja4, raw, rawsize) == 0) {
+    struct textbuf ja3 = {0}, raw = {0};
+    int have_ja3 = chello_ja3(ch, &ja3, md5hex) == 0;
+    json_string(j, "ja3", have_ja3 ? ja3.p : NULL);
+    json_string(j, "ja3_hash", have_ja3 ? md5hex : NULL);
+    if (chello_ja4(ch, 't', ja4, &raw) == 0) {
         json_string(j, "ja4", ja4);
-        json_string(j, "ja4_r", raw);
+        json_string(j, "ja4_r", raw.p);
     } else {
         json_null(j, "ja4");
         json_null(j, "ja4_r");
     }
-    free(ja3);
-    free(raw);
+    tb_free(&ja3);
+    tb_free(&raw);
 }
 
 void chello_json(struct json *j, const char *key, const struct chello *ch, SSL *ssl)

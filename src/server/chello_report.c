@@ -2,6 +2,7 @@
 #include "server/chello_report.h"
 #include "lib/chello.h"
 #include "lib/conninfo.h"
+#include "lib/textbuf.h"
 #include "lib/err.h"
 #include "lib/timing.h"
 #include "proto/http.h"
@@ -40,17 +41,18 @@ void server_chello_print_brief(BIO *out, SSL *ssl)
 
 void server_chello_page(BIO *out, SSL *ssl)
 {
-    BIO *mem = BIO_new(BIO_s_mem());
-    char *text = NULL;
-    if (mem == NULL)
-        return;
-    server_chello_print(mem, ssl);
-    BIO_write(mem, "", 1); /* the text as a C string for the escaper */
-    if (BIO_get_mem_data(mem, &text) > 0) {
+    const char *why = NULL;
+    const struct chello *ch = chello_recorded(ssl, &why);
+    struct textbuf t = {0};
+    if (ch != NULL)
+        chello_text(&t, ch, ssl);
+    else
+        tb_printf(&t, "Client Hello: not analysed (%s)\n", why);
+    if (!t.failed) {
         BIO_puts(out, "---\n");
-        http_html_escape(out, text);
+        http_html_escape(out, t.p);
     }
-    BIO_free(mem);
+    tb_free(&t);
 }
 
 /* "127.0.0.1:41234" or "[::1]:41234" into address and port. */

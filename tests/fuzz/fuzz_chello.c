@@ -24,17 +24,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 static void report(const struct chello *ch)
 {
-    char ja4[37], raw[512], md5hex[33];
-    size_t size = ch->msg_len * 3 + 64;
-    char *ja3 = malloc(size);
-    if (ja3 == NULL)
-        return;
-    if (chello_ja3(ch, ja3, size, md5hex) != 0 || strlen(md5hex) != 32)
+    char ja4[37], md5hex[33];
+    struct textbuf ja3 = {0}, raw = {0};
+    if (chello_ja3(ch, &ja3, md5hex) != 0 || strlen(md5hex) != 32 || strlen(ja3.p) != ja3.len)
         abort();
-    free(ja3);
-    if (chello_ja4(ch, 't', ja4, raw, sizeof(raw)) != 0 || strlen(ja4) != 36 ||
-        ja4[10] != '_' || ja4[23] != '_')
+    tb_free(&ja3);
+    if (chello_ja4(ch, 't', ja4, &raw) != 0 || strlen(ja4) != 36 || ja4[10] != '_' ||
+        ja4[23] != '_' || strncmp(raw.p, ja4, 11) != 0)
         abort();
+    tb_free(&raw);
     BIO *out = BIO_new(BIO_s_mem());
     if (out == NULL)
         return;

@@ -56,6 +56,9 @@
 #if OPENSSL_VERSION_NUMBER >= 0x30500000L && !defined(OPENSSL_NO_QUIC)
 #define HAVE_QUIC_SERVER 1 /* OSSL_QUIC_server_method(), SSL_new_listener() */
 #endif
+#if OPENSSL_VERSION_NUMBER >= 0x30300000L
+#define HAVE_SESSION_TIME_EX 1 /* SSL_SESSION_get_time_ex(); 3.4 deprecates the long one */
+#endif
 #if OPENSSL_VERSION_NUMBER >= 0x30500000L
 #define HAVE_PROVPARAM 1 /* OSSL_PROVIDER_add_conf_parameter() */
 /* openssl 3.5's s_client says "Peer Temp Key:" where 3.0 said "Server Temp Key:", and names

@@ -65,5 +65,8 @@ void print_point_formats(BIO *out, SSL *ssl);
 void print_ca_names(BIO *out, SSL *ssl, unsigned long nmflags);
 /* "SRTP Extension negotiated, profile=...", if one was. */
 void print_srtp(BIO *out, SSL *ssl);
+/* The "SSL-Session:" block of ssl's session, as SSL_SESSION_print writes it (print_session.c
+ * writes the common server-side case itself, in one go). */
+void print_session(BIO *out, SSL *ssl);
 
 #endif

@@ -89,7 +89,7 @@ void page_write(BIO *out, SSL *ssl, const struct server *srv)
     print_groups(out, ssl);
     out_printf(out, "---\n%s, %s, Cipher is %s\n", SSL_session_reused(ssl) ? "Reused" : "New",
                SSL_get_version(ssl), SSL_CIPHER_get_name(SSL_get_current_cipher(ssl)));
-    SSL_SESSION_print(out, SSL_get_session(ssl));
+    print_session(out, ssl);
     BIO_puts(out, "---\n");
     server_print_stats(out, SSL_get_SSL_CTX(ssl));
     BIO_puts(out, "---\n");

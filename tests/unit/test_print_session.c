@@ -193,6 +193,7 @@ int main(void)
     static const struct setup setups[] = {
         {"TLS 1.3", TLS1_3_VERSION, NULL, 0, 0, 0, 0, 1},
         {"TLS 1.3, early data allowed", TLS1_3_VERSION, NULL, 0, 0, 1, 0, 1},
+        {"TLS 1.3, external PSK", TLS1_3_VERSION, NULL, 0, 1, 0, 0, 0},
         {"TLS 1.3, client certificate", TLS1_3_VERSION, NULL, 0, 0, 0, 1, 0},
         {"TLS 1.2, tickets", TLS1_2_VERSION, NULL, 0, 0, 0, 0, 1},
         {"TLS 1.2, session cache", TLS1_2_VERSION, NULL, SSL_OP_NO_TICKET, 0, 0, 0, 1},

@@ -32,8 +32,11 @@ if srv_up srv "${rsa_id[@]}" -CAfile "$CERTS/ca.pem" -status_verbose \
     file_like "$TMP/one.cli" "Serial Number: $serial" "... for our certificate"
     staple two
     file_like "$TMP/two.cli" 'Cert Status: good' "a second client gets the staple too"
-    is "$(count_lines "$TMP/responder.err" '[Rr]eceived request')" 1 \
-        "the response was fetched once and reused (the responder saw one request)"
+    staple three
+    # one fetch, which the server may have had to send twice (see ask_responder in ocsp.c)
+    asked=$(count_lines "$TMP/responder.err" '[Rr]eceived request')
+    ((asked >= 1 && asked <= 2))
+    ok $? "the response was fetched once and reused (three handshakes, the responder saw $asked requests)"
     file_like "$TMP/srv.err" '^cert_status: callback called$' "-status_verbose: the callback is reported"
     file_like "$TMP/srv.err" "^cert_status: default URL: http://127\.0\.0\.1:$OCSP_PORT/" \
         "-status_verbose: the responder URL is reported"

@@ -605,7 +605,10 @@ static int read_peer(struct conn *c)
     struct worker *w = c->w;
     c->rd_want = 0;
     for (int i = 0; i < READ_BUDGET; i++) {
-        if (c->read_paused || c->peer_done || c->failed || conn_queued(c) > OUT_HIGH_WATER)
+        /* finishing: the answer is complete and nothing read now could change it (what the
+         * peer still sends is drained after our close_notify, in linger()) */
+        if (c->read_paused || c->peer_done || c->failed || c->finishing ||
+            conn_queued(c) > OUT_HIGH_WATER)
             return 0;
         ERR_clear_error();
         int r = SSL_read(c->ssl, w->buf, sizeof(w->buf));
@@ -695,7 +698,7 @@ static uint32_t events_for(const struct conn *c)
     case PH_SHUTDOWN:
         return c->rd_want == SSL_ERROR_WANT_WRITE ? EPOLLOUT : EPOLLIN;
     case PH_OPEN:
-        if (!c->read_paused && !c->peer_done && conn_queued(c) <= OUT_HIGH_WATER)
+        if (!c->read_paused && !c->peer_done && !c->finishing && conn_queued(c) <= OUT_HIGH_WATER)
             ev |= EPOLLIN;
         if (c->wr_want == SSL_ERROR_WANT_WRITE || c->rd_want == SSL_ERROR_WANT_WRITE)
             ev |= EPOLLOUT;

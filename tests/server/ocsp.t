@@ -32,11 +32,8 @@ if srv_up srv "${rsa_id[@]}" -CAfile "$CERTS/ca.pem" -status_verbose \
     file_like "$TMP/one.cli" "Serial Number: $serial" "... for our certificate"
     staple two
     file_like "$TMP/two.cli" 'Cert Status: good' "a second client gets the staple too"
-    staple three
-    # one fetch, which the server may have had to send twice (see ask_responder in ocsp.c)
-    asked=$(count_lines "$TMP/responder.err" '[Rr]eceived request')
-    ((asked >= 1 && asked <= 2))
-    ok $? "the response was fetched once and reused (three handshakes, the responder saw $asked requests)"
+    is "$(count_lines "$TMP/responder.err" '[Rr]eceived request')" 1 \
+        "the response was fetched once and reused (the responder saw one request)"
     file_like "$TMP/srv.err" '^cert_status: callback called$' "-status_verbose: the callback is reported"
     file_like "$TMP/srv.err" "^cert_status: default URL: http://127\.0\.0\.1:$OCSP_PORT/" \
         "-status_verbose: the responder URL is reported"
@@ -99,6 +96,59 @@ if command -v tinyproxy >/dev/null; then
 else
     skip 5 "tinyproxy not installed"
 fi
+
+# a responder whose answer comes a header line per write, as through tinyproxy: a relay in front
+# of the real one (libcrypto 3.0's HTTP client lost the Content-Type it had seen when the
+# headers came in pieces, and the fetch failed)
+rport=$(free_port)
+cat > "$TMP/relay.py" <<'PY'
+import socket, sys, time
+listen_port, responder_port = int(sys.argv[1]), int(sys.argv[2])
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", listen_port))
+srv.listen(5)
+srv.settimeout(60)
+while True:
+    conn, _ = srv.accept()
+    conn.settimeout(10)
+    req = b""
+    while b"\r\n\r\n" not in req:
+        req += conn.recv(65536)
+    head, body = req.split(b"\r\n\r\n", 1)
+    length = [int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length")]
+    while length and len(body) < length[0]:
+        body += conn.recv(65536)
+    up = socket.create_connection(("127.0.0.1", responder_port), timeout=10)
+    up.sendall(head + b"\r\n\r\n" + body)
+    resp = b""
+    while True:
+        chunk = up.recv(65536)
+        if not chunk:
+            break
+        resp += chunk
+    up.close()
+    rhead, rbody = resp.split(b"\r\n\r\n", 1)
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    for line in rhead.split(b"\r\n"):
+        conn.sendall(line + b"\r\n")
+        time.sleep(0.05)
+    conn.sendall(b"\r\n")
+    time.sleep(0.05)
+    conn.sendall(rbody)
+    conn.close()
+PY
+if start_server relay "$rport" python3 "$TMP/relay.py" "$rport" "$OCSP_PORT" &&
+    srv_up pieces "${rsa_id[@]}" -CAfile "$CERTS/ca.pem" -www -status_url "http://127.0.0.1:$rport/"; then
+    staple pieces
+    file_like "$TMP/pieces.cli" 'Cert Status: good' \
+        "a response whose headers come a line per write is stapled" ||
+        diag_file "$TMP/pieces.err" "server stderr"
+    stop_bg pieces
+else
+    fail "relay and server start"
+fi
+stop_bg relay
 
 # a dead responder: handshakes go on without a staple, and after the first they do not ask it again
 stop_bg responder

@@ -8,6 +8,7 @@ is tracked, and is ended by its own PID at the end of its figure. Only 127.0.0.1
 import atexit
 import ctypes
 import os
+import resource
 import shutil
 import signal
 import socket
@@ -182,13 +183,21 @@ def gnutls_server(kind, port, cpu=SERVER_CPU):
 
 
 def hsload(port, args, cpu=LOAD_CPU, secs=SECS, timeout_extra=15):
-    """Runs bench/hsload and returns its output as a dict of numbers."""
+    """Runs bench/hsload and returns its output as a dict of numbers, with "load_busy": the
+    share of the run the generator spent on the CPU (near 1: it, not the server, may be the
+    bound)."""
     argv = pin(cpu) + [HSLOAD, "-p", str(port), "-t", str(secs), *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = subprocess.run(argv, capture_output=True, text=True, timeout=secs + timeout_extra,
                          preexec_fn=_die_with_parent).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     words = out.split()
-    return {words[i]: float(words[i + 1]) for i in range(0, len(words) - 1, 2)
-            if words[i].isidentifier()}
+    got = {words[i]: float(words[i + 1]) for i in range(0, len(words) - 1, 2)
+           if words[i].isidentifier()}
+    if got.get("secs"):
+        used = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        got["load_busy"] = used / got["secs"]
+    return got
 
 
 def hsload_parallel(port, args, procs, cpu=LOAD_CPU, secs=SECS, timeout_extra=15):

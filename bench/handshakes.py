@@ -10,7 +10,9 @@ floor under any server on this libssl, so openssl's wall time per handshake divi
 the highest ratio any such server could reach here: the "ceiling" in the notes. Every server
 also pays the kernel for each connection (accept, reads, writes, close and, on loopback, the
 TCP work of delivering what it sends), so the notes give the ceiling a second time with our
-server's system time per connection added to libssl's cost.
+server's system time per connection added to libssl's cost. They also say how busy the load
+generator was (its CPU time over the run, ours / openssl's): near 100%, the generator on its one
+core may be what bounds the row, not the server.
 How: both servers run `-www -quiet` on 127.0.0.1, pinned to core 0 (ours with -workers 1);
 bench/hsload, pinned to core 1, keeps 4 connections in flight, each a new TCP connection, a
 full (or resumed) handshake and a `GET /` read to the end, for BENCH_SECS seconds (default 3).
@@ -70,7 +72,7 @@ def ceiling_note(ref_rate, floor, kernel=None):
 
 def measure(server, args):
     """One load run against server: (handshakes/s, server CPU us per handshake, resumed share,
-    server system CPU us per handshake)."""
+    server system CPU us per handshake, share of the run the load generator was on the CPU)."""
     user0, sys0 = server.cpu_split()
     r = C.hsload(server.port, ["-c", CONC, "-get", "/", *args])
     user1, sys1 = server.cpu_split()
@@ -78,7 +80,16 @@ def measure(server, args):
     if count <= 0:
         return None
     return (r["rate"], (user1 - user0 + sys1 - sys0) * 1e6 / count,
-            r.get("resumed", 0) / count, (sys1 - sys0) * 1e6 / count)
+            r.get("resumed", 0) / count, (sys1 - sys0) * 1e6 / count, r.get("load_busy"))
+
+
+def busy_note(a, b):
+    """"load generator busy 97% / 60%" (ours / reference): near 100%, the generator on its core
+    may be what bounds the row, not the server."""
+    ours, ref = C.median(x[4] for x in a if x), C.median(x[4] for x in b if x)
+    if ours is None or ref is None:
+        return ""
+    return f"; load generator busy {ours:.0%} / {ref:.0%}"
 
 
 def pair(kind, extra_server=()):
@@ -109,7 +120,8 @@ def collect():
                 rows.append(C.Row(f"full TLS {ver} handshakes/s, {name}, server pinned",
                                   C.median(x[0] for x in a if x), ref_rate, "/s", target,
                                   note=ceiling_note(ref_rate, lib,
-                                                    C.median(x[3] for x in a if x))))
+                                                    C.median(x[3] for x in a if x)) +
+                                  busy_note(a, b)))
                 fl = floor.get(kind)
                 ours_cpu = C.median(x[1] for x in a if x)
                 note = f"crypto floor {fl:,.0f} us" if fl else ""
@@ -138,6 +150,7 @@ def collect():
                     if ours_cpu:
                         note += f"; server CPU ours {ours_cpu:,.0f} us, openssl " \
                                 f"{C.median(x[1] for x in b if x) or 0:,.0f} us"
+                    note += busy_note(a, b)
                     rows.append(C.Row(f"resumed TLS {ver} handshakes/s, {name}",
                                       C.median(x[0] for x in a if x), ref_rate, "/s", ">= 3x",
                                       note=note))

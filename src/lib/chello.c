@@ -485,8 +485,7 @@ int chello_ja3(const struct chello *ch, struct textbuf *t, char md5hex[33])
 
 /* The values of v without GREASE (and without server_name and ALPN, when skip_sni_alpn is
  * set), in order or sorted, into out (room for n; out may be v). Returns the count. */
-static size_t ja4_list(const uint16_t *v, size_t n, int sorted, int skip_sni_alpn,
-                       uint16_t *out)
+static size_t ja4_list(const uint16_t *v, size_t n, int sorted, int skip_sni_alpn, uint16_t *out)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -507,8 +506,8 @@ static void ja4_hex_list(struct textbuf *t, const uint16_t *v, size_t n)
 {
     static const char digits[] = "0123456789abcdef";
     for (size_t i = 0; i < n; i++) {
-        char item[5] = {',', digits[v[i] >> 12], digits[(v[i] >> 8) & 15],
-                        digits[(v[i] >> 4) & 15], digits[v[i] & 15]};
+        char item[5] = {',', digits[v[i] >> 12], digits[(v[i] >> 8) & 15], digits[(v[i] >> 4) & 15],
+                        digits[v[i] & 15]};
         tb_put(t, i > 0 ? item : item + 1, i > 0 ? 5 : 4);
     }
 }

@@ -58,8 +58,7 @@ static void named(struct textbuf *t, const char *label, const char *value)
 static int covered(SSL *ssl, const SSL_SESSION *s)
 {
     const SSL_CIPHER *c = SSL_SESSION_get0_cipher(s);
-    return SSL_is_server(ssl) && !SSL_is_dtls(ssl) && c != NULL &&
-           SSL_CIPHER_get_name(c) != NULL &&
+    return SSL_is_server(ssl) && !SSL_is_dtls(ssl) && c != NULL && SSL_CIPHER_get_name(c) != NULL &&
            protocol_name(SSL_SESSION_get_protocol_version(s)) != NULL &&
            !SSL_SESSION_has_ticket(s) && SSL_SESSION_get_ticket_lifetime_hint(s) == 0 &&
            SSL_SESSION_get_compress_id(s) == 0 && SSL_CIPHER_get_kx_nid(c) != NID_kx_srp &&

@@ -60,8 +60,8 @@ void tb_uint(struct textbuf *b, unsigned long v)
 void tb_hex4(struct textbuf *b, uint16_t v)
 {
     static const char digits[] = "0123456789abcdef";
-    char hex[6] = {'0', 'x', digits[v >> 12], digits[(v >> 8) & 15], digits[(v >> 4) & 15],
-                   digits[v & 15]};
+    char hex[6] = {
+        '0', 'x', digits[v >> 12], digits[(v >> 8) & 15], digits[(v >> 4) & 15], digits[v & 15]};
     tb_put(b, hex, sizeof(hex));
 }
 

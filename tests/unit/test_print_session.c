@@ -24,8 +24,7 @@ static int make_identity(void)
     if (key == NULL || cert == NULL)
         return -1;
     X509_NAME *name = X509_get_subject_name(cert);
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"test", -1, -1,
-                               0);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"test", -1, -1, 0);
     ASN1_INTEGER_set(X509_get_serialNumber(cert), 1);
     X509_gmtime_adj(X509_getm_notBefore(cert), 0);
     X509_gmtime_adj(X509_getm_notAfter(cert), 3600);
@@ -34,8 +33,7 @@ static int make_identity(void)
     return X509_sign(cert, key, EVP_sha256()) > 0 ? 0 : -1;
 }
 
-static unsigned int server_psk(SSL *ssl, const char *identity, unsigned char *psk,
-                               unsigned int max)
+static unsigned int server_psk(SSL *ssl, const char *identity, unsigned char *psk, unsigned int max)
 {
     (void)ssl;
     if (strcmp(identity, "alice") != 0 || max < 4)
@@ -58,7 +56,7 @@ static unsigned int client_psk(SSL *ssl, const char *hint, char *identity,
 
 struct setup {
     const char *name;
-    int version;        /* the highest both sides may use */
+    int version;         /* the highest both sides may use */
     const char *ciphers; /* TLS 1.2 list, or NULL */
     long server_opts;
     int psk;

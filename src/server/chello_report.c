@@ -21,14 +21,23 @@ int server_chello_attach(SSL *ssl)
     return 0;
 }
 
-void server_chello_print(BIO *out, SSL *ssl)
+/* The report on ssl's ClientHello, or why there is none, appended to t. */
+static void report_text(struct textbuf *t, SSL *ssl)
 {
     const char *why = NULL;
     const struct chello *ch = chello_recorded(ssl, &why);
     if (ch != NULL)
-        chello_print(out, ch, ssl);
+        chello_text(t, ch, ssl);
     else
-        BIO_printf(out, "Client Hello: not analysed (%s)\n", why);
+        tb_printf(t, "Client Hello: not analysed (%s)\n", why);
+}
+
+void server_chello_print(BIO *out, SSL *ssl)
+{
+    struct textbuf t = {0};
+    report_text(&t, ssl);
+    tb_write(out, &t);
+    tb_free(&t);
 }
 
 void server_chello_print_brief(BIO *out, SSL *ssl)
@@ -41,13 +50,8 @@ void server_chello_print_brief(BIO *out, SSL *ssl)
 
 void server_chello_page(BIO *out, SSL *ssl)
 {
-    const char *why = NULL;
-    const struct chello *ch = chello_recorded(ssl, &why);
     struct textbuf t = {0};
-    if (ch != NULL)
-        chello_text(&t, ch, ssl);
-    else
-        tb_printf(&t, "Client Hello: not analysed (%s)\n", why);
+    report_text(&t, ssl);
     if (!t.failed) {
         BIO_puts(out, "---\n");
         http_html_escape(out, t.p);

@@ -3,6 +3,7 @@
  * product build; bench/common.py compiles it with the system compiler against libssl).
  *
  *   hsfloor -cert FILE -key FILE [-n COUNT] [-tls1_2|-tls1_3] [-resume]
+ *   hsfloor -cert FILE -key FILE -bulk MIB [-tls1_2|-tls1_3]
  *
  * A client and a server SSL talk over an in-memory BIO pair in this one thread, COUNT times
  * (default 500, after 20 unmeasured). Only the server's calls are timed, with the thread's
@@ -10,7 +11,13 @@
  * default) and SSL_free. The server context is the library's default one with the given
  * certificate, as `s_server` sets it up; the client does no certificate verification.
  * With -resume every handshake after the first resumes the first one's session.
- * Prints "floor_us U count N resumed K". */
+ * Prints "floor_us U count N resumed K".
+ *
+ * With -bulk, one handshake and then MIB MiB sent by the server (after 8 MiB unmeasured), in
+ * 64 KiB SSL_write calls, the client reading each before the next: the server's record
+ * building and encryption and the copy of each record out of libssl, from a buffer that stays
+ * in the CPU's cache. No file to read, no kernel: a floor under any server's CPU per byte.
+ * Prints "bulk_ns_per_byte X mib M cipher NAME". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +35,7 @@ static double thread_cpu(void)
 static void usage(void)
 {
     fprintf(stderr, "usage: hsfloor -cert FILE -key FILE [-n COUNT] [-tls1_2|-tls1_3] "
-                    "[-resume]\n");
+                    "[-resume | -bulk MIB]\n");
     exit(2);
 }
 
@@ -61,10 +68,66 @@ static int handshake(SSL *client, SSL *server, double *server_cpu)
            && SSL_get_error(client, r) == SSL_ERROR_WANT_READ;
 }
 
+/* Client reads whatever the server has sent, until it would block. */
+static int drain(SSL *client)
+{
+    static unsigned char sink[64 * 1024];
+    for (;;) {
+        int r = SSL_read(client, sink, (int)sizeof(sink));
+        if (r <= 0)
+            return SSL_get_error(client, r) == SSL_ERROR_WANT_READ;
+    }
+}
+
+/* The -bulk measurement on one connection over a pair of BIOs big enough for one write. */
+static int bulk(SSL_CTX *cctx, SSL_CTX *sctx, long mib)
+{
+    enum { CHUNK = 64 * 1024, WARMUP_MIB = 8 };
+    static unsigned char data[CHUNK];
+    memset(data, 'x', sizeof(data));
+    int ok = 0;
+    double spent = 0;
+    SSL *client = SSL_new(cctx), *server = SSL_new(sctx);
+    BIO *cbio = NULL, *sbio = NULL;
+    if (client == NULL || server == NULL || !BIO_new_bio_pair(&cbio, 256 * 1024, &sbio,
+                                                              256 * 1024))
+        goto out;
+    SSL_set_bio(client, cbio, cbio);
+    SSL_set_bio(server, sbio, sbio);
+    SSL_set_connect_state(client);
+    SSL_set_accept_state(server);
+    if (!handshake(client, server, &spent))
+        goto out;
+    long chunks = (mib + WARMUP_MIB) * (1024 * 1024 / CHUNK);
+    spent = 0;
+    for (long i = 0; i < chunks; i++) {
+        double t0 = thread_cpu();
+        int r = SSL_write(server, data, CHUNK);
+        if (i >= WARMUP_MIB * (1024 * 1024 / CHUNK))
+            spent += thread_cpu() - t0;
+        if (r != CHUNK || !drain(client))
+            goto out;
+    }
+    printf("bulk_ns_per_byte %.3f mib %ld cipher %s\n", spent * 1e9 / ((double)mib * 1048576),
+           mib, SSL_get_cipher_name(server));
+    ok = 1;
+out:
+    if (client == NULL || server == NULL || cbio == NULL) {
+        SSL_free(client);
+        SSL_free(server);
+        return 0;
+    }
+    SSL_set_shutdown(client, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    SSL_set_shutdown(server, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    SSL_free(client);
+    SSL_free(server);
+    return ok;
+}
+
 int main(int argc, char **argv)
 {
     const char *cert = NULL, *key = NULL;
-    long count = 500;
+    long count = 500, bulk_mib = 0;
     int version = 0, resume = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-cert") == 0 && i + 1 < argc)
@@ -79,10 +142,13 @@ int main(int argc, char **argv)
             version = TLS1_3_VERSION;
         else if (strcmp(argv[i], "-resume") == 0)
             resume = 1;
+        else if (strcmp(argv[i], "-bulk") == 0 && i + 1 < argc)
+            bulk_mib = strtol(argv[++i], NULL, 10);
         else
             usage();
     }
-    if (cert == NULL || key == NULL || count < 1 || count > 1000000)
+    if (cert == NULL || key == NULL || count < 1 || count > 1000000 || bulk_mib < 0
+        || bulk_mib > 65536 || (bulk_mib > 0 && resume))
         usage();
 
     int rc = 1;
@@ -98,6 +164,11 @@ int main(int argc, char **argv)
     if (version != 0) {
         SSL_CTX_set_min_proto_version(cctx, version);
         SSL_CTX_set_max_proto_version(cctx, version);
+    }
+
+    if (bulk_mib > 0) {
+        rc = bulk(cctx, sctx, bulk_mib) ? 0 : 1;
+        goto end;
     }
 
     const long warmup = 20;

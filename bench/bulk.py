@@ -98,9 +98,9 @@ def www_note(a, b, lib_ns, fixed):
     """What bounds the -WWW download: how busy curl was, and the highest ours/openssl ratio any
     server could reach here, given curl's CPU per byte with ours (a download cannot take less
     wall time than its one-threaded client spends on the CPU; a faster server could save curl
-    only the wake-ups of its few waits for data, counted in the note) and given libssl's own cost per
-    byte (with our server's system time per byte added: the kernel's share). fixed: curl's CPU
-    seconds for what is not the bytes (curl_fixed), taken off each run's."""
+    only the wake-ups of its few waits for data, counted in the note) and given libssl's own
+    cost per byte (with our server's system time per byte added: the kernel's share). fixed:
+    curl's CPU seconds for what is not the bytes (curl_fixed), taken off each run's."""
     size = MIB * 1024 * 1024
     a, b = [x for x in a if x], [x for x in b if x]
     if not a or not b:
@@ -109,6 +109,8 @@ def www_note(a, b, lib_ns, fixed):
     ref_ns = 1 / C.median([x["wall"] for x in b])  # openssl's wall time per byte, ns
     curl_ns = (C.median([x["curl"] for x in a]) - fixed) * 1e9 / size
     waits = C.median([x["waits"] for x in a])
+    if curl_ns <= 0:
+        return ""
     note = f"curl busy {busy[0]:.0%} / {busy[1]:.0%}; ceiling given curl {ref_ns / curl_ns:.2f}x " \
            f"(its {curl_ns:.2f} ns per byte with ours, {waits:,.0f} waits for data)"
     if lib_ns:
@@ -158,7 +160,8 @@ def client_note(a, b):
     if not a or not b:
         return "server: ours -WWW"
     server = C.median([x["server"] for x in a])
-    return f"server: ours -WWW; ceiling given the server {server / C.median([x['wall'] for x in b]):.2f}x " \
+    ceiling = server / C.median([x["wall"] for x in b])
+    return f"server: ours -WWW; ceiling given the server {ceiling:.2f}x " \
            f"(it sends {server:.2f} GB per CPU second)"
 
 

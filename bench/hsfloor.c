@@ -112,13 +112,11 @@ static int bulk(SSL_CTX *cctx, SSL_CTX *sctx, long mib)
            mib, SSL_get_cipher_name(server));
     ok = 1;
 out:
-    if (client == NULL || server == NULL || cbio == NULL) {
-        SSL_free(client);
-        SSL_free(server);
-        return 0;
-    }
-    SSL_set_shutdown(client, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
-    SSL_set_shutdown(server, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    /* ended as after a close_notify each way, so that freeing sends nothing */
+    if (client != NULL)
+        SSL_set_shutdown(client, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
+    if (server != NULL)
+        SSL_set_shutdown(server, SSL_SENT_SHUTDOWN | SSL_RECEIVED_SHUTDOWN);
     SSL_free(client);
     SSL_free(server);
     return ok;

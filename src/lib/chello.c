@@ -271,6 +271,8 @@ static int parse_body(struct chello *ch, struct rd *body, const char **why)
     ch->legacy_version = (uint16_t)rd_u16(body);
     ch->random = rd_bytes(body, 32);
     ch->session_id = rd_vec(body, 1);
+    if (ch->dtls)
+        ch->cookie = rd_vec(body, 1);
     struct chello_bytes ciphers = rd_vec(body, 2);
     ch->compressions = rd_vec(body, 1);
     if (body->bad) {
@@ -296,9 +298,11 @@ static int parse_body(struct chello *ch, struct rd *body, const char **why)
     return 0;
 }
 
-int chello_parse(struct chello *ch, const unsigned char *msg, size_t len, const char **why)
+static int parse_msg(struct chello *ch, const unsigned char *msg, size_t len, int dtls,
+                     const char **why)
 {
     memset(ch, 0, sizeof(*ch));
+    ch->dtls = dtls;
     *why = NULL;
     if (len < 4 || msg[0] != 1) {
         *why = "not a ClientHello message";
@@ -322,6 +326,16 @@ int chello_parse(struct chello *ch, const unsigned char *msg, size_t len, const 
         return -1;
     }
     return 0;
+}
+
+int chello_parse(struct chello *ch, const unsigned char *msg, size_t len, const char **why)
+{
+    return parse_msg(ch, msg, len, 0, why);
+}
+
+int chello_parse_dtls(struct chello *ch, const unsigned char *msg, size_t len, const char **why)
+{
+    return parse_msg(ch, msg, len, 1, why);
 }
 
 /* ------------------------------------------------------------------ record reassembly */
@@ -365,33 +379,48 @@ static int capture_header_byte(struct chello_capture *c, unsigned char byte)
     return 0;
 }
 
+/* Room for the message to reach size bytes (<= CHELLO_MAX_MSG), grown as it comes so that a
+ * peer announcing a large message does not make us hold more than it sent. */
+static int capture_room(struct chello_capture *c, size_t size)
+{
+    if (size <= c->cap)
+        return 0;
+    size_t cap = c->cap ? c->cap : 1024;
+    while (cap < size)
+        cap *= 2;
+    if (cap > CHELLO_MAX_MSG)
+        cap = CHELLO_MAX_MSG;
+    unsigned char *m = realloc(c->msg, cap);
+    if (m == NULL)
+        return capture_fail(c, "out of memory");
+    c->msg = m;
+    c->cap = cap;
+    return 0;
+}
+
+/* The length a handshake message's header (msg[1..3]) gives its body. */
+static size_t body_length(const unsigned char *msg)
+{
+    return ((size_t)msg[1] << 16) | ((size_t)msg[2] << 8) | msg[3];
+}
+
 /* Appends payload bytes, never more than the message needs; notices completion. */
 static int capture_payload(struct chello_capture *c, const unsigned char *p, size_t n)
 {
     size_t want = CHELLO_MAX_MSG; /* until the message header tells the real length */
     if (c->have >= 4)
-        want = 4 + (((size_t)c->msg[1] << 16) | ((size_t)c->msg[2] << 8) | c->msg[3]);
+        want = 4 + body_length(c->msg);
     if (n > want - c->have)
         n = want - c->have;
-    if (c->have + n > c->cap) {
-        size_t cap = c->cap ? c->cap : 1024;
-        while (cap < c->have + n)
-            cap *= 2;
-        if (cap > CHELLO_MAX_MSG)
-            cap = CHELLO_MAX_MSG;
-        unsigned char *m = realloc(c->msg, cap);
-        if (m == NULL)
-            return capture_fail(c, "out of memory");
-        c->msg = m;
-        c->cap = cap;
-    }
+    if (capture_room(c, c->have + n) < 0)
+        return -1;
     memcpy(c->msg + c->have, p, n);
     c->have += n;
     if (c->have < 4)
         return 0;
     if (c->msg[0] != 1)
         return capture_fail(c, "the first handshake message is not a ClientHello");
-    size_t total = 4 + (((size_t)c->msg[1] << 16) | ((size_t)c->msg[2] << 8) | c->msg[3]);
+    size_t total = 4 + body_length(c->msg);
     if (total > CHELLO_MAX_MSG)
         return capture_fail(c, "ClientHello too long");
     if (c->have == total)
@@ -399,8 +428,111 @@ static int capture_payload(struct chello_capture *c, const unsigned char *p, siz
     return c->state;
 }
 
+/* DTLS: a 24-bit number of a handshake fragment header. */
+static size_t u24(const unsigned char *p)
+{
+    return ((size_t)p[0] << 16) | ((size_t)p[1] << 8) | p[2];
+}
+
+/* DTLS: one handshake fragment (12-byte header, then its bytes, all within n). The fragments
+ * of the first message are put together in order; a repeated one is skipped, one that
+ * leaves a gap gives up (DTLS clients send their ClientHello's fragments in order). */
+static int capture_fragment(struct chello_capture *c, const unsigned char *p, size_t n,
+                            size_t *used)
+{
+    if (n < 12)
+        return capture_fail(c, "a truncated DTLS handshake fragment");
+    size_t total = u24(p + 1), off = u24(p + 6), len = u24(p + 9);
+    unsigned int seq = ((unsigned int)p[4] << 8) | p[5];
+    if (len > n - 12 || off > total || len > total - off)
+        return capture_fail(c, "a malformed DTLS handshake fragment");
+    *used = 12 + len;
+    if (c->have == 0) { /* the first fragment: the message starts */
+        if (p[0] != 1)
+            return capture_fail(c, "the first handshake message is not a ClientHello");
+        if (total > CHELLO_MAX_MSG - 4)
+            return capture_fail(c, "ClientHello too long");
+        if (capture_room(c, 4) < 0)
+            return -1;
+        c->msg[0] = 1;
+        c->msg[1] = (unsigned char)(total >> 16);
+        c->msg[2] = (unsigned char)(total >> 8);
+        c->msg[3] = (unsigned char)total;
+        c->have = 4;
+        c->dtls_seq = seq;
+    } else if (seq != c->dtls_seq) {
+        return 0; /* another message: not ours */
+    } else if (p[0] != 1 || total != body_length(c->msg)) {
+        return capture_fail(c, "DTLS fragments of the ClientHello disagree");
+    }
+    size_t have = c->have - 4; /* body bytes in order so far */
+    if (off > have)
+        return capture_fail(c, "DTLS fragments of the ClientHello out of order (not analysed)");
+    if (off + len > have) {
+        size_t from = have - off;
+        if (capture_room(c, 4 + off + len) < 0)
+            return -1;
+        memcpy(c->msg + c->have, p + 12 + from, len - from);
+        c->have = 4 + off + len;
+    }
+    if (c->have == 4 + total)
+        c->state = 1;
+    return 0;
+}
+
+/* DTLS, a ClientHello being complete: whether the datagram starts a later one (the client's
+ * answer to a HelloVerifyRequest, with the cookie). */
+static int later_hello(const struct chello_capture *c, const unsigned char *p, size_t n)
+{
+    if (n < 13 + 12 || p[0] != 22 || p[1] != 0xfe || p[3] != 0 || p[4] != 0)
+        return 0;
+    const unsigned char *f = p + 13;
+    unsigned int seq = ((unsigned int)f[4] << 8) | f[5];
+    return f[0] == 1 && seq > c->dtls_seq && u24(f + 6) == 0;
+}
+
+/* DTLS: one datagram, records within it; each record's payload is handshake fragments. A
+ * later ClientHello replaces a complete one: the report is on the hello the handshake went
+ * on with. */
+static int capture_datagram(struct chello_capture *c, const unsigned char *p, size_t n)
+{
+    if (c->state == 1) {
+        if (!later_hello(c, p, n))
+            return 1;
+        c->have = 0;
+        c->state = 0;
+    }
+    while (n > 0 && c->state == 0) {
+        if (n < 13)
+            return capture_fail(c, "a truncated DTLS record");
+        if (p[0] != 22)
+            return capture_fail(c, "the first record is not a handshake record");
+        if (p[1] != 0xfe)
+            return capture_fail(c, "not a DTLS record");
+        if (p[3] != 0 || p[4] != 0)
+            return capture_fail(c, "a protected DTLS record before the ClientHello");
+        size_t len = ((size_t)p[11] << 8) | p[12];
+        if (len > n - 13)
+            return capture_fail(c, "a truncated DTLS record");
+        const unsigned char *f = p + 13;
+        size_t left = len;
+        while (left > 0 && c->state == 0) {
+            size_t used = 0;
+            if (capture_fragment(c, f, left, &used) < 0)
+                return -1;
+            f += used;
+            left -= used;
+        }
+        p += 13 + len;
+        n -= 13 + len;
+    }
+    return c->state;
+}
+
 int chello_capture_feed(struct chello_capture *c, const unsigned char *data, size_t len)
 {
+    if (c->dtls)
+        return c->state == 0 || c->state == 1 ? capture_datagram(c, data, len) : c->state;
     while (len > 0 && c->state == 0) {
         if (c->rec_left == 0) {
             if (capture_header_byte(c, *data) < 0)

@@ -67,6 +67,9 @@ struct chello {
     size_t n_alpn;
     struct chello_bytes sni; /* the first host_name; p NULL when none */
     int has_sni_ext, has_alpn_ext;
+
+    int dtls;                   /* a DTLS ClientHello: it has a cookie, JA4 says 'd' */
+    struct chello_bytes cookie; /* DTLS only */
 };
 
 /* True for the RFC 8701 GREASE values (0x0a0a, 0x1a1a, ... 0xfafa). */
@@ -77,10 +80,15 @@ int chello_is_grease(uint16_t v);
  * Returns 0 and fills ch (free it with chello_free), or -1 with ch empty and *why set to a
  * static phrase naming the first thing wrong. */
 int chello_parse(struct chello *ch, const unsigned char *msg, size_t len, const char **why);
+/* The same for a DTLS ClientHello, given in the same form (a DTLS capture reassembles its
+ * fragments into it): its body has the cookie after the session id. */
+int chello_parse_dtls(struct chello *ch, const unsigned char *msg, size_t len, const char **why);
 void chello_free(struct chello *ch);
 
 /* Reassembles the first handshake message of a TLS connection from the bytes a server reads
- * (records as they come off the wire, cut anywhere). */
+ * (records as they come off the wire, cut anywhere), or of a DTLS association from its
+ * datagrams (set dtls after chello_capture_init: each feed is then one whole datagram, and
+ * the message's fragments are put together in the TLS form chello_parse_dtls takes). */
 struct chello_capture {
     unsigned char hdr[5];
     size_t hdr_have; /* bytes of the current record header seen */
@@ -89,17 +97,25 @@ struct chello_capture {
     size_t have, cap;
     int state;       /* 0 collecting, 1 complete, -1 given up */
     const char *why; /* for state -1 */
+    int dtls;
+    unsigned int dtls_seq; /* DTLS: message_seq of the message being put together */
 };
 void chello_capture_init(struct chello_capture *c);
 /* Feeds len more bytes. Returns 1 once the whole message is there (more input is then
- * ignored), 0 while more is needed, -1 when the stream is not a TLS ClientHello (c->why). */
+ * ignored, except that in DTLS a later ClientHello, the one answering a HelloVerifyRequest,
+ * replaces it), 0 while more is needed, -1 when the stream is not a TLS (or DTLS) ClientHello
+ * (c->why). */
 int chello_capture_feed(struct chello_capture *c, const unsigned char *data, size_t len);
 void chello_capture_free(struct chello_capture *c);
 
 /* A server's recorder (chello_bio.c): a filter under ssl's read BIO (set it first) that copies
- * the client's first handshake message off the wire. -debug still sees the transport below
- * it, and -msg/-trace keep the message callback. Returns 0, or -1 when out of memory. */
+ * the client's first handshake message off the wire (TLS or DTLS, as ssl is). -debug still
+ * sees the transport below it, and -msg/-trace keep the message callback. Returns 0 (also when
+ * ssl has a recorder already), or -1 when out of memory. */
 int chello_record(SSL *ssl);
+/* SSL_set_bio(ssl, bio, bio) that keeps ssl's recorder, and what it recorded, above the new
+ * transport: for a DTLS server going on, on its own socket, with what DTLSv1_listen() began. */
+void chello_set_bio(SSL *ssl, BIO *bio);
 /* The hello recorded on ssl, parsed on first call; NULL, with *why, when nothing was recorded,
  * it was not a TLS ClientHello or did not parse. Valid until ssl is freed. */
 const struct chello *chello_recorded(SSL *ssl, const char **why);

@@ -61,7 +61,7 @@ static int rec_read(BIO *b, char *buf, size_t len, size_t *got)
             clock_gettime(CLOCK_MONOTONIC, &r->first_byte);
             r->seen = 1;
         }
-        if (r->cap.state == 0)
+        if (r->cap.state == 0 || (r->cap.dtls && r->cap.state == 1))
             chello_capture_feed(&r->cap, (const unsigned char *)buf, *got);
     }
     return ret;
@@ -109,26 +109,6 @@ static const BIO_METHOD *recorder_method(void)
     return method;
 }
 
-int chello_record(SSL *ssl)
-{
-    const BIO_METHOD *m = recorder_method();
-    BIO *rb = SSL_get_rbio(ssl);
-    if (m == NULL || rb == NULL)
-        return -1;
-    BIO *f = BIO_new(m);
-    if (f == NULL)
-        return -1;
-    /* the recorder's chain holds its own reference to the old read BIO; SSL_set0_rbio()
-     * then drops the SSL's, so the write side (same BIO) is left as it was */
-    if (!BIO_up_ref(rb)) {
-        BIO_free(f);
-        return -1;
-    }
-    BIO_push(f, rb);
-    SSL_set0_rbio(ssl, f);
-    return 0;
-}
-
 static struct recorder *recorder_of(SSL *ssl)
 {
     const BIO_METHOD *m = recorder_method();
@@ -141,6 +121,30 @@ static struct recorder *recorder_of(SSL *ssl)
     return NULL;
 }
 
+int chello_record(SSL *ssl)
+{
+    const BIO_METHOD *m = recorder_method();
+    BIO *rb = SSL_get_rbio(ssl);
+    if (m == NULL || rb == NULL)
+        return -1;
+    if (recorder_of(ssl) != NULL)
+        return 0; /* recording already */
+    BIO *f = BIO_new(m);
+    if (f == NULL)
+        return -1;
+    struct recorder *r = BIO_get_data(f);
+    r->cap.dtls = SSL_is_dtls(ssl);
+    /* the recorder's chain holds its own reference to the old read BIO; SSL_set0_rbio()
+     * then drops the SSL's, so the write side (same BIO) is left as it was */
+    if (!BIO_up_ref(rb)) {
+        BIO_free(f);
+        return -1;
+    }
+    BIO_push(f, rb);
+    SSL_set0_rbio(ssl, f);
+    return 0;
+}
+
 const struct chello *chello_recorded(SSL *ssl, const char **why)
 {
     struct recorder *r = ssl != NULL ? recorder_of(ssl) : NULL;
@@ -148,9 +152,11 @@ const struct chello *chello_recorded(SSL *ssl, const char **why)
     if (r == NULL)
         return NULL;
     if (r->parsed == 0) {
-        if (r->cap.state == 1)
-            r->parsed = chello_parse(&r->hello, r->cap.msg, r->cap.have, &r->why) == 0 ? 1 : -1;
-        else if (r->cap.state < 0)
+        if (r->cap.state == 1) {
+            int (*parse)(struct chello *, const unsigned char *, size_t, const char **) =
+                r->cap.dtls ? chello_parse_dtls : chello_parse;
+            r->parsed = parse(&r->hello, r->cap.msg, r->cap.have, &r->why) == 0 ? 1 : -1;
+        } else if (r->cap.state < 0)
             r->why = r->cap.why;
         else
             r->why = "the ClientHello did not arrive whole";
@@ -172,4 +178,24 @@ int chello_first_byte(SSL *ssl, struct timespec *when)
         return -1;
     *when = r->first_byte;
     return 0;
+}
+
+void chello_set_bio(SSL *ssl, BIO *bio)
+{
+    BIO *f = SSL_get_rbio(ssl);
+    if (recorder_method() == NULL || f == NULL || BIO_method_type(f) != method_type ||
+        !BIO_up_ref(f)) {
+        SSL_set_bio(ssl, bio, bio);
+        return;
+    }
+    /* f outlives the swap (our reference); then its old transport goes, the new one comes
+     * under it, and the SSL reads through it again, as chello_record() sets it up */
+    SSL_set_bio(ssl, bio, bio);
+    BIO_free_all(BIO_pop(f));
+    if (!BIO_up_ref(bio)) {
+        BIO_free(f);
+        return; /* reading straight from bio: the recording is lost, nothing else */
+    }
+    BIO_push(f, bio);
+    SSL_set0_rbio(ssl, f);
 }

@@ -233,6 +233,12 @@ static const char *cipher_std_name(SSL *ssl, uint16_t cipher)
     return c != NULL ? SSL_CIPHER_standard_name(c) : NULL;
 }
 
+/* JA4's first letter: the hello came over DTLS or TLS over TCP. */
+static char transport(const struct chello *ch)
+{
+    return ch->dtls ? 'd' : 't';
+}
+
 /* ------------------------------------------------------------------ text */
 
 /* The report is assembled in a textbuf and written in one go: it is made for every connection
@@ -377,7 +383,7 @@ static void text_fingerprints(struct textbuf *t, const struct chello *ch)
         t->p[mark] = '\0';
     }
     struct textbuf raw = {0};
-    if (chello_ja4(ch, 't', ja4, &raw) == 0) {
+    if (chello_ja4(ch, transport(ch), ja4, &raw) == 0) {
         tb_str(t, "JA4: ");
         tb_str(t, ja4);
         tb_str(t, "\nJA4_r: ");
@@ -397,6 +403,11 @@ void chello_text(struct textbuf *t, const struct chello *ch, SSL *ssl)
     tb_str(t, "    Session ID length: ");
     tb_uint(t, ch->session_id.n);
     tb_put(t, "\n", 1);
+    if (ch->dtls) {
+        tb_str(t, "    Cookie length: ");
+        tb_uint(t, ch->cookie.n);
+        tb_put(t, "\n", 1);
+    }
     text_ciphers(t, ch, ssl);
     text_u8_line(t, "Compression methods", ch->compressions, compression_names);
     text_extensions(t, ch);
@@ -415,7 +426,7 @@ void chello_print(BIO *out, const struct chello *ch, SSL *ssl)
 void chello_print_brief(BIO *out, const struct chello *ch)
 {
     char ja4[37];
-    if (chello_ja4(ch, 't', ja4, NULL) == 0)
+    if (chello_ja4(ch, transport(ch), ja4, NULL) == 0)
         out_printf(out, "Client Hello JA4: %s\n", ja4);
 }
 
@@ -515,7 +526,7 @@ static void json_fingerprints(struct json *j, const struct chello *ch)
     int have_ja3 = chello_ja3(ch, &ja3, md5hex) == 0;
     json_string(j, "ja3", have_ja3 ? ja3.p : NULL);
     json_string(j, "ja3_hash", have_ja3 ? md5hex : NULL);
-    if (chello_ja4(ch, 't', ja4, &raw) == 0) {
+    if (chello_ja4(ch, transport(ch), ja4, &raw) == 0) {
         json_string(j, "ja4", ja4);
         json_string(j, "ja4_r", raw.p);
     } else {
@@ -532,6 +543,8 @@ void chello_json(struct json *j, const char *key, const struct chello *ch, SSL *
     json_code(j, "legacy_version", ch->legacy_version, chello_version_name(ch->legacy_version));
     json_u16s(j, "supported_versions", &ch->versions, chello_version_name);
     json_uint(j, "session_id_length", ch->session_id.n);
+    if (ch->dtls)
+        json_uint(j, "cookie_length", ch->cookie.n);
     json_ciphers(j, ch, ssl);
     json_u8s(j, "compression_methods", ch->compressions, compression_names);
     json_extensions(j, ch);

@@ -12,8 +12,6 @@
 
 int server_chello_attach(SSL *ssl)
 {
-    if (SSL_is_dtls(ssl))
-        return 0; /* DTLS hellos are not analysed */
     if (chello_record(ssl) < 0) {
         err_ssl("cannot set up the ClientHello analysis");
         return -1;

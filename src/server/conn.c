@@ -4,6 +4,7 @@
 #include "server/loop.h"
 #include "server/chello_report.h"
 #include "server/coalesce.h"
+#include "lib/chello.h"
 #include "lib/err.h"
 #include "lib/trace.h"
 
@@ -285,7 +286,7 @@ static int conn_set_dgram_bio(struct conn *c, const struct sockaddr *peer, int m
         BIO_free(bio);
         return -1;
     }
-    SSL_set_bio(c->ssl, bio, bio);
+    chello_set_bio(c->ssl, bio); /* the ClientHello DTLSv1_listen() saw stays recorded */
     if (mtu > 0) {
         SSL_set_options(c->ssl, SSL_OP_NO_QUERY_MTU);
         DTLS_set_link_mtu(c->ssl, mtu);

@@ -7,6 +7,7 @@
  * input), and its connections. Timers bound every wait for a peer (conn.c says how long). */
 #include "server/worker.h"
 #include "server/loop.h"
+#include "server/chello_report.h"
 #include "lib/err.h"
 
 #include <errno.h>
@@ -189,7 +190,9 @@ static SSL *dtls_listen(struct worker *w, struct sockaddr_storage *ss, socklen_t
         SSL_set_bio(ssl, bio, bio);
         bio = NULL;
         SSL_set_options(ssl, SSL_OP_COOKIE_EXCHANGE);
-        r = DTLSv1_listen(ssl, peer);
+        /* recorded here: the ClientHello with the cookie does not reach the SSL again */
+        if (server_chello_attach(ssl) == 0)
+            r = DTLSv1_listen(ssl, peer);
     }
     if (r > 0 && bio_addr_to_sockaddr(peer, ss, len) == 0) {
         /* ssl goes on with the handshake */

@@ -80,6 +80,82 @@ file_like "$TMP/vsrv.out" '^        0x1302 TLS_AES_256_GCM_SHA384$' "verbose rep
 file_like "$TMP/vsrv.out" '^    Server name: localhost$' "verbose report: SNI"
 stop_bg vsrv
 
+# DTLS: openssl s_client -dtls and gnutls-cli --udp say hello to ja.py over UDP, then to our
+# s_server -dtls -json, without and with -listen's cookie exchange (the hello reported is then
+# the one the handshake went on with: it carries the cookie)
+dtls_cmd() {
+    case $1 in
+        openssl) CMD=(openssl s_client -dtls -connect "127.0.0.1:$2" -servername localhost) ;;
+        gnutls) CMD=(gnutls-cli --udp --insecure -p "$2" 127.0.0.1) ;;
+    esac
+}
+
+expect_dtls() {
+    local name=$1 port
+    port=$(free_port) || bail_out "no free port"
+    start_bg "jd_$name" python3 "$TESTS_DIR/chello/ja.py" listen-udp "$port" "$TMP/d_$name.hello"
+    wait_file_like "$TMP/jd_$name.out" READY 10 || { diag_file "$TMP/jd_$name.err"; return 1; }
+    dtls_cmd "$name" "$port"
+    with_timeout 3 "${CMD[@]}" < /dev/null > /dev/null 2>&1
+    wait_exit "jd_$name" 10
+    python3 "$TESTS_DIR/chello/ja.py" print-dtls "$TMP/d_$name.hello" > "$TMP/d_$name.want"
+}
+
+# wait_udp PORT NAME: until a UDP socket is bound to PORT (-json prints no ACCEPT line), or
+# the background process NAME has exited.
+wait_udp() {
+    local i
+    for ((i = 0; i < 100; i++)); do
+        [[ -n $(ss -Huan "( sport = :$1 )" 2>/dev/null) ]] && return 0
+        is_running "$2" || return 1
+        sleep 0.05
+    done
+    return 1
+}
+
+# dtls_line SERVER CLIENT PORT LINE: the client handshakes with the server's PORT; the
+# server's JSON line on it into $TMP/LINE.json.
+dtls_line() {
+    local srv=$1 client=$2 port=$3 line=$4 before i
+    before=$(wc -l < "$TMP/$srv.out")
+    dtls_cmd "$client" "$port"
+    with_timeout 10 "${CMD[@]}" < /dev/null > /dev/null 2>&1
+    for ((i = 0; i < 50; i++)); do
+        (( $(wc -l < "$TMP/$srv.out") > before )) && break
+        sleep 0.1
+    done
+    tail -n +$((before + 1)) "$TMP/$srv.out" | head -n 1 > "$TMP/$line.json"
+}
+
+for listen in "" -listen; do
+    dport=$(free_port) || bail_out "no free port"
+    start_bg "dsrv$listen" "${SERVER[@]}" -dtls $listen -accept "127.0.0.1:$dport" \
+        -cert "$CERTS/rsa.pem" -key "$CERTS/rsa.key" -json
+    wait_udp "$dport" "dsrv$listen" || { diag_file "$TMP/dsrv$listen.err"; bail_out "s_server -dtls -json did not start"; }
+    for name in openssl gnutls; do
+        what="DTLS${listen:+ $listen} $name"
+        if [[ $name == gnutls ]] && ! command -v gnutls-cli >/dev/null; then skip 5 "no gnutls-cli"; continue; fi
+        if [[ ! -s $TMP/d_$name.want ]] && { ! expect_dtls "$name" || [[ ! -s $TMP/d_$name.want ]]; }; then
+            fail "$what: ja.py recorded a hello"; skip 4 "no independent fingerprint"; continue
+        fi
+        pass "$what: ja.py recorded a hello and fingerprinted it"
+        line="d${listen}_$name"
+        dtls_line "dsrv$listen" "$name" "$dport" "$line"
+        schema_ok "$TMP/$line.json" "$what: s_server's line is valid against the schema"
+        jq_is "$TMP/$line.json" .client_hello.ja4 "$(want "d_$name" JA4)" "$what: JA4 agrees"
+        jq_is "$TMP/$line.json" .client_hello.ja3_hash "$(want "d_$name" 'JA3 hash')" \
+            "$what: JA3 hash agrees"
+        if [[ -n $listen ]]; then
+            jq_is "$TMP/$line.json" '.client_hello.cookie_length > 0' true \
+                "$what: the hello reported is the one with the cookie"
+        else
+            jq_is "$TMP/$line.json" '.client_hello.cookie_length' 0 \
+                "$what: no cookie exchange, no cookie"
+        fi
+    done
+    stop_bg "dsrv$listen"
+done
+
 bport=$(free_port) || bail_out "no free port"
 start_server bsrv "$bport" "${SERVER[@]}" -accept "127.0.0.1:$bport" -cert "$CERTS/rsa.pem" \
     -key "$CERTS/rsa.key" -brief || bail_out "s_server -brief did not start"

@@ -443,6 +443,159 @@ static void test_libssl_hello(void)
     SSL_CTX_free(ctx);
 }
 
+/* ------------------------------------------------------------------ DTLS */
+
+static void put24(struct buf *b, size_t v)
+{
+    put8(b, (unsigned int)(v >> 16) & 0xff);
+    put16(b, (unsigned int)v & 0xffff);
+}
+
+/* One datagram: a plaintext DTLS record carrying one fragment (off, len) of the ClientHello
+ * whose body is body (n bytes), message_seq seq. */
+static void dtls_fragment(struct buf *d, const unsigned char *body, size_t n, unsigned int seq,
+                          size_t off, size_t len)
+{
+    d->n = 0;
+    put8(d, 22);
+    put16(d, 0xfefd);
+    put16(d, 0);                     /* epoch */
+    put_bytes(d, "\0\0\0\0\0\1", 6); /* sequence number */
+    put16(d, (unsigned int)(12 + len));
+    put8(d, 1);
+    put24(d, n);
+    put16(d, seq);
+    put24(d, off);
+    put24(d, len);
+    put_bytes(d, body + off, len);
+}
+
+static int feed_dtls(struct chello_capture *c, const struct buf *d)
+{
+    return chello_capture_feed(c, d->d, d->n);
+}
+
+/* A real DTLS hello from libssl, whole and in fragments; a later hello with a cookie
+ * replacing the first; bad datagrams. */
+static void test_dtls(void)
+{
+    SSL_CTX *ctx = SSL_CTX_new(DTLS_client_method());
+    SSL *ssl = ctx ? SSL_new(ctx) : NULL;
+    BIO *rb = BIO_new(BIO_s_mem()), *wb = BIO_new(BIO_s_mem());
+    if (ssl == NULL || rb == NULL || wb == NULL) {
+        ok(0, "libssl DTLS client set up");
+        return;
+    }
+    SSL_set_bio(ssl, rb, wb);
+    SSL_set_options(ssl, SSL_OP_NO_QUERY_MTU);
+    DTLS_set_link_mtu(ssl, 1400);
+    SSL_set_tlsext_host_name(ssl, "dtls.example");
+    SSL_connect(ssl);
+    char *data = NULL;
+    long n = BIO_get_mem_data(wb, &data);
+
+    struct chello_capture c;
+    chello_capture_init(&c);
+    c.dtls = 1;
+    struct chello ch;
+    const char *why = "capture failed";
+    int rc = chello_capture_feed(&c, (unsigned char *)data, (size_t)n);
+    if (rc == 1)
+        chello_parse_dtls(&ch, c.msg, c.have, &why);
+    ok(rc == 1 && why == NULL, "libssl DTLS hello is captured and parses (%s)", why ? why : "ok");
+    if (rc != 1 || why != NULL) {
+        chello_capture_free(&c);
+        SSL_free(ssl);
+        SSL_CTX_free(ctx);
+        return;
+    }
+    char ja4[37];
+    ok(ch.dtls && ch.legacy_version == 0xfefd && ch.cookie.n == 0 && ch.cookie.p != NULL,
+       "DTLS 1.2 hello without a cookie");
+    ok(ch.sni.n == 12 && memcmp(ch.sni.p, "dtls.example", 12) == 0, "DTLS SNI");
+    ok(chello_ja4(&ch, 'd', ja4, NULL) == 0 && strncmp(ja4, "dd2d", 4) == 0,
+       "DTLS JA4 names DTLS 1.2: %s", ja4);
+    struct textbuf t = {0};
+    chello_text(&t, &ch, ssl);
+    ok(!t.failed && strstr(t.p, "    Cookie length: 0\n") != NULL &&
+           strstr(t.p, "\nJA4: dd2d") != NULL,
+       "the text report has the cookie and the DTLS JA4");
+    tb_free(&t);
+    struct chello plain;
+    rc = chello_parse(&plain, c.msg, c.have, &why);
+    ok(rc == -1, "the same message read as TLS does not parse (%s)", why ? why : "-");
+
+    /* the message again, in two fragments, with a repeat; then out of order */
+    size_t len = c.have - 4, k = len / 3;
+    unsigned char *body = malloc(len + 4);
+    memcpy(body, c.msg + 4, len);
+    struct buf d;
+    struct chello_capture f;
+    chello_capture_init(&f);
+    f.dtls = 1;
+    dtls_fragment(&d, body, len, 0, 0, k);
+    rc = feed_dtls(&f, &d);
+    rc = rc == 0 ? feed_dtls(&f, &d) : -2;
+    dtls_fragment(&d, body, len, 0, k / 2, len - k / 2);
+    rc = rc == 0 ? feed_dtls(&f, &d) : -2;
+    ok(rc == 1 && f.have == c.have && memcmp(f.msg, c.msg, c.have) == 0,
+       "two overlapping fragments and a repeat put the message together");
+    chello_capture_free(&f);
+    chello_capture_init(&f);
+    f.dtls = 1;
+    dtls_fragment(&d, body, len, 0, k, len - k);
+    rc = feed_dtls(&f, &d);
+    ok(rc == -1 && f.why != NULL && strstr(f.why, "out of order") != NULL,
+       "a fragment leaving a gap gives up (%s)", f.why ? f.why : "-");
+    chello_capture_free(&f);
+
+    /* the answer to a HelloVerifyRequest: message_seq 1, a 4-byte cookie, replaces it */
+    size_t cookie_at = 2 + 32 + 1 + body[2 + 32];
+    memmove(body + cookie_at + 1 + 4, body + cookie_at + 1, len - cookie_at - 1);
+    body[cookie_at] = 4;
+    memcpy(body + cookie_at + 1, "CKIE", 4);
+    dtls_fragment(&d, body, len + 4, 1, 0, len + 4);
+    rc = feed_dtls(&c, &d);
+    struct chello again;
+    ok(rc == 1 && chello_parse_dtls(&again, c.msg, c.have, &why) == 0 && again.cookie.n == 4 &&
+           memcmp(again.cookie.p, "CKIE", 4) == 0 && again.ciphers.n == ch.ciphers.n,
+       "a later hello with a cookie replaces the first");
+    if (why == NULL)
+        chello_free(&again);
+    dtls_fragment(&d, body, len + 4, 0, 0, len + 4);
+    d.d[4] = 1; /* epoch 1: a protected record, after the hello: ignored */
+    ok(feed_dtls(&c, &d) == 1 && c.have == len + 8, "records after the hello leave it be");
+    free(body);
+    chello_free(&ch);
+    chello_capture_free(&c);
+
+    static const struct {
+        const char *name;
+        const char *bytes;
+        size_t n;
+    } bad[] = {
+        {"a TLS record", "\x16\x03\x01\x00\x08\x01\x00\x00\x04\x03\x03\x00\x00", 13},
+        {"a protected record first", "\x16\xfe\xfd\x00\x01\0\0\0\0\0\0\x00\x00", 13},
+        {"a truncated record header", "\x16\xfe\xfd\x00\x00\0\0", 7},
+        {"a record longer than the datagram", "\x16\xfe\xfd\0\0\0\0\0\0\0\0\x00\x20", 13},
+        {"a fragment longer than its record",
+         "\x16\xfe\xfd\0\0\0\0\0\0\0\0\x00\x0c\x01\x00\x00\x10\x00\x00\x00\x00\x00"
+         "\x00\x00\x10",
+         25},
+        {"a server hello", "\x16\xfe\xfd\0\0\0\0\0\0\0\0\x00\x0c\x02\0\0\0\0\0\0\0\0\0\0\0", 25},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        chello_capture_init(&c);
+        c.dtls = 1;
+        rc = chello_capture_feed(&c, (const unsigned char *)bad[i].bytes, bad[i].n);
+        ok(rc == -1 && c.why != NULL, "DTLS capture refuses %s (%s)", bad[i].name,
+           c.why ? c.why : "-");
+        chello_capture_free(&c);
+    }
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+}
+
 int main(void)
 {
     test_spec_example();
@@ -450,6 +603,7 @@ int main(void)
     test_capture();
     test_hostile();
     test_libssl_hello();
+    test_dtls();
     printf("1..%d\n", tests_run);
     return tests_failed ? 1 : 0;
 }

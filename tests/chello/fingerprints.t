@@ -3,33 +3,53 @@
 # (openssl s_client, gnutls-cli, curl) first says hello to tests/chello/ja.py, which records
 # the raw ClientHello and computes JA3 and JA4 itself; then the same client, with the same
 # arguments, says hello to our s_server, whose -json, verbose, -brief and -www outputs must
-# carry the same fingerprints.
+# carry the same fingerprints. The same over DTLS (openssl s_client -dtls, gnutls-cli --udp),
+# with and without -listen.
 source "$(dirname "$0")/../lib.sh"
 source "$TESTS_DIR/json/helpers.sh"
 
 server_is_openssl && skip_all "the ClientHello analysis is ours"
 command -v python3 >/dev/null || skip_all "python3 is missing"
 
-# hello_cmd NAME PORT: the client command, as an array in CMD.
+# hello_cmd NAME PORT: the client command, as an array in CMD. A name d_CLIENT is the client
+# over DTLS.
 hello_cmd() {
     case $1 in
         openssl) CMD=(openssl s_client -connect "localhost:$2" -servername localhost
                       -alpn "h2,http/1.1") ;;
         gnutls) CMD=(gnutls-cli --insecure -p "$2" localhost) ;;
         curl) CMD=(curl -sk --max-time 5 "https://localhost:$2/" -o /dev/null) ;;
+        d_openssl) CMD=(openssl s_client -dtls -connect "127.0.0.1:$2" -servername localhost) ;;
+        d_gnutls) CMD=(gnutls-cli --udp --insecure -p "$2" 127.0.0.1) ;;
     esac
 }
 
-# expect NAME: the independent fingerprints of NAME's hello into $TMP/NAME.want.
+# expect NAME: the independent fingerprints of NAME's hello into $TMP/NAME.want: the client
+# says hello to ja.py (over UDP for d_ names, whose client waits for an answer till killed).
 expect() {
-    local name=$1 port
+    local name=$1 port listen=listen print=print secs=10
+    [[ $name == d_* ]] && { listen=listen-udp; print=print-dtls; secs=3; }
     port=$(free_port) || bail_out "no free port"
-    start_bg "ja_$name" python3 "$TESTS_DIR/chello/ja.py" listen "$port" "$TMP/$name.hello"
+    start_bg "ja_$name" python3 "$TESTS_DIR/chello/ja.py" "$listen" "$port" "$TMP/$name.hello"
     wait_file_like "$TMP/ja_$name.out" READY 10 || { diag_file "$TMP/ja_$name.err"; return 1; }
     hello_cmd "$name" "$port"
-    with_timeout 10 "${CMD[@]}" < /dev/null > /dev/null 2>&1
+    with_timeout "$secs" "${CMD[@]}" < /dev/null > /dev/null 2>&1
     wait_exit "ja_$name" 10
-    python3 "$TESTS_DIR/chello/ja.py" print "$TMP/$name.hello" > "$TMP/$name.want"
+    python3 "$TESTS_DIR/chello/ja.py" "$print" "$TMP/$name.hello" > "$TMP/$name.want"
+}
+
+# server_line SERVER NAME PORT LINE: the client NAME says hello to the server's PORT; the
+# server's JSON line on it into $TMP/LINE.json.
+server_line() {
+    local srv=$1 port=$3 line=$4 before i
+    before=$(wc -l < "$TMP/$srv.out")
+    hello_cmd "$2" "$port"
+    with_timeout 10 "${CMD[@]}" < /dev/null > /dev/null 2>&1
+    for ((i = 0; i < 50; i++)); do
+        (( $(wc -l < "$TMP/$srv.out") > before )) && break
+        sleep 0.1
+    done
+    tail -n +$((before + 1)) "$TMP/$srv.out" | head -n 1 > "$TMP/$line.json"
 }
 
 want() { sed -n "s/^$2: //p" "$TMP/$1.want"; }
@@ -44,14 +64,7 @@ for name in openssl gnutls curl; do
         fail "$name: ja.py recorded a hello"; skip 5 "no independent fingerprint"; continue
     fi
     pass "$name: ja.py recorded a hello and fingerprinted it"
-    before=$(wc -l < "$TMP/jsrv.out")
-    hello_cmd "$name" "$sport"
-    with_timeout 10 "${CMD[@]}" < /dev/null > /dev/null 2>&1
-    for ((i = 0; i < 50; i++)); do
-        (( $(wc -l < "$TMP/jsrv.out") > before )) && break
-        sleep 0.1
-    done
-    tail -n +$((before + 1)) "$TMP/jsrv.out" | head -n 1 > "$TMP/$name.json"
+    server_line jsrv "$name" "$sport" "$name"
     schema_ok "$TMP/$name.json" "$name: s_server's line is valid against the schema"
     jq_is "$TMP/$name.json" .client_hello.ja4 "$(want "$name" JA4)" "$name: JA4 agrees"
     jq_is "$TMP/$name.json" .client_hello.ja4_r "$(want "$name" JA4_r)" "$name: JA4_r agrees"
@@ -83,23 +96,6 @@ stop_bg vsrv
 # DTLS: openssl s_client -dtls and gnutls-cli --udp say hello to ja.py over UDP, then to our
 # s_server -dtls -json, without and with -listen's cookie exchange (the hello reported is then
 # the one the handshake went on with: it carries the cookie)
-dtls_cmd() {
-    case $1 in
-        openssl) CMD=(openssl s_client -dtls -connect "127.0.0.1:$2" -servername localhost) ;;
-        gnutls) CMD=(gnutls-cli --udp --insecure -p "$2" 127.0.0.1) ;;
-    esac
-}
-
-expect_dtls() {
-    local name=$1 port
-    port=$(free_port) || bail_out "no free port"
-    start_bg "jd_$name" python3 "$TESTS_DIR/chello/ja.py" listen-udp "$port" "$TMP/d_$name.hello"
-    wait_file_like "$TMP/jd_$name.out" READY 10 || { diag_file "$TMP/jd_$name.err"; return 1; }
-    dtls_cmd "$name" "$port"
-    with_timeout 3 "${CMD[@]}" < /dev/null > /dev/null 2>&1
-    wait_exit "jd_$name" 10
-    python3 "$TESTS_DIR/chello/ja.py" print-dtls "$TMP/d_$name.hello" > "$TMP/d_$name.want"
-}
 
 # wait_udp PORT NAME: until a UDP socket is bound to PORT (-json prints no ACCEPT line), or
 # the background process NAME has exited.
@@ -113,37 +109,25 @@ wait_udp() {
     return 1
 }
 
-# dtls_line SERVER CLIENT PORT LINE: the client handshakes with the server's PORT; the
-# server's JSON line on it into $TMP/LINE.json.
-dtls_line() {
-    local srv=$1 client=$2 port=$3 line=$4 before i
-    before=$(wc -l < "$TMP/$srv.out")
-    dtls_cmd "$client" "$port"
-    with_timeout 10 "${CMD[@]}" < /dev/null > /dev/null 2>&1
-    for ((i = 0; i < 50; i++)); do
-        (( $(wc -l < "$TMP/$srv.out") > before )) && break
-        sleep 0.1
-    done
-    tail -n +$((before + 1)) "$TMP/$srv.out" | head -n 1 > "$TMP/$line.json"
-}
-
 for listen in "" -listen; do
     dport=$(free_port) || bail_out "no free port"
     start_bg "dsrv$listen" "${SERVER[@]}" -dtls $listen -accept "127.0.0.1:$dport" \
         -cert "$CERTS/rsa.pem" -key "$CERTS/rsa.key" -json
-    wait_udp "$dport" "dsrv$listen" || { diag_file "$TMP/dsrv$listen.err"; bail_out "s_server -dtls -json did not start"; }
-    for name in openssl gnutls; do
-        what="DTLS${listen:+ $listen} $name"
-        if [[ $name == gnutls ]] && ! command -v gnutls-cli >/dev/null; then skip 5 "no gnutls-cli"; continue; fi
-        if [[ ! -s $TMP/d_$name.want ]] && { ! expect_dtls "$name" || [[ ! -s $TMP/d_$name.want ]]; }; then
+    if ! wait_udp "$dport" "dsrv$listen"; then
+        diag_file "$TMP/dsrv$listen.err"; bail_out "s_server -dtls $listen -json did not start"
+    fi
+    for name in d_openssl d_gnutls; do
+        what="DTLS${listen:+ $listen} ${name#d_}"
+        if [[ $name == d_gnutls ]] && ! command -v gnutls-cli >/dev/null; then skip 5 "no gnutls-cli"; continue; fi
+        if [[ ! -s $TMP/$name.want ]] && { ! expect "$name" || [[ ! -s $TMP/$name.want ]]; }; then
             fail "$what: ja.py recorded a hello"; skip 4 "no independent fingerprint"; continue
         fi
         pass "$what: ja.py recorded a hello and fingerprinted it"
-        line="d${listen}_$name"
-        dtls_line "dsrv$listen" "$name" "$dport" "$line"
+        line="$name$listen"
+        server_line "dsrv$listen" "$name" "$dport" "$line"
         schema_ok "$TMP/$line.json" "$what: s_server's line is valid against the schema"
-        jq_is "$TMP/$line.json" .client_hello.ja4 "$(want "d_$name" JA4)" "$what: JA4 agrees"
-        jq_is "$TMP/$line.json" .client_hello.ja3_hash "$(want "d_$name" 'JA3 hash')" \
+        jq_is "$TMP/$line.json" .client_hello.ja4 "$(want "$name" JA4)" "$what: JA4 agrees"
+        jq_is "$TMP/$line.json" .client_hello.ja3_hash "$(want "$name" 'JA3 hash')" \
             "$what: JA3 hash agrees"
         if [[ -n $listen ]]; then
             jq_is "$TMP/$line.json" '.client_hello.cookie_length > 0' true \

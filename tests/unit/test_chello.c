@@ -275,6 +275,26 @@ static void test_ja4_variants(void)
 }
 
 /* The hello fed as TLS records, split into two records and delivered one byte at a time. */
+/* Bytes a capture must refuse, fed at once (for DTLS: as one datagram). */
+struct bad_input {
+    const char *name;
+    const char *bytes;
+    size_t n;
+};
+
+static void refused(const struct bad_input *bad, size_t n, int dtls)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct chello_capture c;
+        chello_capture_init(&c);
+        c.dtls = dtls;
+        int rc = chello_capture_feed(&c, (const unsigned char *)bad[i].bytes, bad[i].n);
+        ok(rc == -1 && c.why != NULL, "%s capture refuses %s (%s)", dtls ? "DTLS" : "TLS",
+           bad[i].name, c.why ? c.why : "-");
+        chello_capture_free(&c);
+    }
+}
+
 static void test_capture(void)
 {
     struct buf hello, wire;
@@ -305,11 +325,7 @@ static void test_capture(void)
        "capture: all at once");
     chello_capture_free(&c);
 
-    static const struct {
-        const char *name;
-        const char *bytes;
-        size_t n;
-    } bad[] = {
+    static const struct bad_input bad[] = {
         {"application data record", "\x17\x03\x03\x00\x05hello", 10},
         {"SSLv2 hello", "\x80\x2e\x01\x00\x02", 5},
         {"not TLS at all", "GET / HTTP/1.1\r\n", 16},
@@ -318,13 +334,7 @@ static void test_capture(void)
         {"oversized record", "\x16\x03\x01\xff\xff", 5},
         {"ClientHello over the limit", "\x16\x03\x01\x00\x04\x01\xff\xff\xff", 9},
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        chello_capture_init(&c);
-        rc = chello_capture_feed(&c, (const unsigned char *)bad[i].bytes, bad[i].n);
-        ok(rc == -1 && c.why != NULL, "capture refuses: %s (%s)", bad[i].name,
-           c.why ? c.why : "-");
-        chello_capture_free(&c);
-    }
+    refused(bad, sizeof(bad) / sizeof(bad[0]), 0);
 }
 
 /* Every truncation and a sweep of single-byte corruptions: never a crash, and a truncated
@@ -569,11 +579,7 @@ static void test_dtls(void)
     chello_free(&ch);
     chello_capture_free(&c);
 
-    static const struct {
-        const char *name;
-        const char *bytes;
-        size_t n;
-    } bad[] = {
+    static const struct bad_input bad[] = {
         {"a TLS record", "\x16\x03\x01\x00\x08\x01\x00\x00\x04\x03\x03\x00\x00", 13},
         {"a protected record first", "\x16\xfe\xfd\x00\x01\0\0\0\0\0\0\x00\x00", 13},
         {"a truncated record header", "\x16\xfe\xfd\x00\x00\0\0", 7},
@@ -584,14 +590,7 @@ static void test_dtls(void)
          25},
         {"a server hello", "\x16\xfe\xfd\0\0\0\0\0\0\0\0\x00\x0c\x02\0\0\0\0\0\0\0\0\0\0\0", 25},
     };
-    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-        chello_capture_init(&c);
-        c.dtls = 1;
-        rc = chello_capture_feed(&c, (const unsigned char *)bad[i].bytes, bad[i].n);
-        ok(rc == -1 && c.why != NULL, "DTLS capture refuses %s (%s)", bad[i].name,
-           c.why ? c.why : "-");
-        chello_capture_free(&c);
-    }
+    refused(bad, sizeof(bad) / sizeof(bad[0]), 1);
     SSL_free(ssl);
     SSL_CTX_free(ctx);
 }

@@ -194,6 +194,16 @@ int conn_send_raw(struct conn *c, const void *buf, size_t len)
     return 0;
 }
 
+/* Output made progress: a slow reader gets its timer back each time (the answer's, or -rev's
+ * idle one, so that a client taking its answers slowly is not taken for an idle one). */
+static void note_progress(struct conn *c)
+{
+    if (c->timer == CONN_TIMER_REQUEST || c->timer == CONN_TIMER_SEND)
+        conn_arm(c, CONN_TIMER_SEND);
+    else if (c->timer == CONN_TIMER_IDLE)
+        conn_arm(c, CONN_TIMER_IDLE);
+}
+
 ssize_t conn_sendfile(struct conn *c, int fd, off_t offset, size_t len)
 {
     if (!BIO_get_ktls_send(SSL_get_wbio(c->ssl)))
@@ -207,8 +217,10 @@ ssize_t conn_sendfile(struct conn *c, int fd, off_t offset, size_t len)
     ossl_ssize_t n = SSL_sendfile(c->ssl, fd, offset, len, 0);
     /* come back when the socket has room, whether this call blocked or made progress */
     c->wr_want = SSL_ERROR_WANT_WRITE;
-    if (n > 0)
+    if (n > 0) {
+        note_progress(c);
         return (ssize_t)n;
+    }
     int e = SSL_get_error(c->ssl, (int)n);
     if (e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_READ)
         return 0;
@@ -440,27 +452,32 @@ BIO *conn_early_data(const struct conn *c)
 
 /* After a HelloRetryRequest a client may send a ChangeCipherSpec record before its second
  * ClientHello (RFC 8446, D.4). SSL_stateless() starts afresh each time and would take it for
- * a protocol error, so it is read off the socket here. Returns 1 when the next record is not
- * (or no longer) one, 0 while waiting to see, -1 on a socket error. */
+ * a protocol error, so it is read off the socket here, as much of it as has come (what is
+ * only peeked at would wake the loop again at once). Returns 1 when the next record is not
+ * (or no longer) one, 0 while waiting for the rest, -1 on a socket error or a record that
+ * began as one and turned into something else. */
 static int skip_compat_ccs(struct conn *c)
 {
     static const unsigned char ccs[] = {0x14, 0x03, 0x03, 0x00, 0x01, 0x01};
     unsigned char buf[sizeof(ccs)];
-    ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_PEEK);
+    size_t want = sizeof(ccs) - c->ccs_seen;
+    ssize_t n = recv(c->fd, buf, want, MSG_PEEK);
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
         c->rd_want = SSL_ERROR_WANT_READ;
         return 0;
     }
     if (n <= 0)
         return n == 0 ? 1 : -1; /* EOF: let the TLS layer say so */
-    if (memcmp(buf, ccs, (size_t)n) != 0)
-        return 1;
-    if ((size_t)n < sizeof(ccs)) {
+    if (memcmp(buf, ccs + c->ccs_seen, (size_t)n) != 0)
+        return c->ccs_seen == 0 ? 1 : -1;
+    if (recv(c->fd, buf, (size_t)n, 0) != n)
+        return -1;
+    c->ccs_seen += (unsigned char)n;
+    if (c->ccs_seen < sizeof(ccs)) {
         c->rd_want = SSL_ERROR_WANT_READ;
         return 0;
     }
-    if (recv(c->fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf))
-        return -1;
+    c->ccs_seen = 0;
     c->hrr_sent = 0;
     return 1;
 }
@@ -544,9 +561,7 @@ static int fill_tls(struct conn *c)
         c->out_try = 0;
         c->out_off += (size_t)r;
         budget = (size_t)r >= budget ? 0 : budget - (size_t)r;
-        /* the answer is on its way: a slow reader gets the timer back on each progress */
-        if (c->timer == CONN_TIMER_REQUEST || c->timer == CONN_TIMER_SEND)
-            conn_arm(c, CONN_TIMER_SEND);
+        note_progress(c);
     }
     return -1;
 }
@@ -601,15 +616,22 @@ static int read_failed(struct conn *c, int r)
     return tls_blocked(c, r, &c->rd_want, "reading");
 }
 
+/* Whether the peer's data is wanted now: not while the handler paused reading, the peer is
+ * done, the connection failed, its output is backed up, or it is finishing (the answer is
+ * complete and nothing read now could change it: what the peer still sends is drained after
+ * our close_notify, in linger()). */
+static int reading(const struct conn *c)
+{
+    return !c->read_paused && !c->peer_done && !c->failed && !c->finishing &&
+           conn_queued(c) <= OUT_HIGH_WATER;
+}
+
 static int read_peer(struct conn *c)
 {
     struct worker *w = c->w;
     c->rd_want = 0;
     for (int i = 0; i < READ_BUDGET; i++) {
-        /* finishing: the answer is complete and nothing read now could change it (what the
-         * peer still sends is drained after our close_notify, in linger()) */
-        if (c->read_paused || c->peer_done || c->failed || c->finishing ||
-            conn_queued(c) > OUT_HIGH_WATER)
+        if (!reading(c))
             return 0;
         ERR_clear_error();
         int r = SSL_read(c->ssl, w->buf, sizeof(w->buf));
@@ -637,6 +659,10 @@ static int step_open(struct conn *c)
         conn_arm(c, CONN_TIMER_CLOSE);
         return 0;
     }
+    /* reading stopped at the high-water mark may leave records libssl has read ahead: no
+     * event would come for them once the output has gone down again */
+    if (reading(c) && SSL_has_pending(c->ssl))
+        worker_mark_ready(c->w, c);
     return send_records(c, r);
 }
 
@@ -699,7 +725,7 @@ static uint32_t events_for(const struct conn *c)
     case PH_SHUTDOWN:
         return c->rd_want == SSL_ERROR_WANT_WRITE ? EPOLLOUT : EPOLLIN;
     case PH_OPEN:
-        if (!c->read_paused && !c->peer_done && !c->finishing && conn_queued(c) <= OUT_HIGH_WATER)
+        if (reading(c))
             ev |= EPOLLIN;
         if (c->wr_want == SSL_ERROR_WANT_WRITE || c->rd_want == SSL_ERROR_WANT_WRITE)
             ev |= EPOLLOUT;
@@ -755,6 +781,11 @@ int conn_takes_input(const struct conn *c)
     return c->phase == PH_OPEN && !c->finishing && c->h->input != NULL;
 }
 
+int conn_input_full(const struct conn *c)
+{
+    return conn_queued(c) > OUT_HIGH_WATER;
+}
+
 void conn_close_soon(struct conn *c)
 {
     if (c->phase == PH_HANDSHAKE) {
@@ -763,8 +794,18 @@ void conn_close_soon(struct conn *c)
     }
     if (c->phase != PH_OPEN)
         return;
+    if (c->producing) {
+        /* a file being streamed: cut short without a close_notify, so that the client can
+         * tell the answer is incomplete (it has no length to check) */
+        conn_warn(c, "answer cut short: the server is stopping");
+        c->failed = 1;
+    }
     c->finishing = 1;
     c->producing = 0;
+    /* what is queued goes out if the client takes it, within the bound of a stalled answer */
+    if (c->timer == CONN_TIMER_NONE || c->timer == CONN_TIMER_IDLE ||
+        c->timer == CONN_TIMER_REQUEST)
+        conn_arm(c, CONN_TIMER_SEND);
     conn_run(c);
 }
 

@@ -45,6 +45,7 @@ struct conn {
     unsigned producing : 1, finishing : 1, read_paused : 1, failed : 1, in_ready : 1,
         stateless_ok : 1, hrr_sent : 1, early_done : 1, peer_done : 1, watched : 1, dgram : 1,
         notify_sent : 1;
+    unsigned char ccs_seen; /* -stateless: bytes of a compatibility ChangeCipherSpec read */
     BIO *early; /* early data received so far (-early_data) */
     char peer[64];
 };
@@ -100,10 +101,14 @@ void conn_expire(struct conn *c);
 void conn_free(struct conn *c);
 /* A stdin chunk for c (len 0: EOF). May free c. */
 void conn_input(struct conn *c, const char *buf, size_t len);
-/* Ends c politely as soon as its queue is out (server shutting down). May free c. */
+/* Ends c politely as soon as its queue is out (server shutting down), within the time a
+ * stalled answer gets; a file being streamed is cut short, without a close_notify. May free
+ * c. */
 void conn_close_soon(struct conn *c);
 /* True when c is open and its handler takes stdin. */
 int conn_takes_input(const struct conn *c);
+/* True when c's output is backed up: stdin waits until the client has taken some. */
+int conn_input_full(const struct conn *c);
 
 /* Worker-side bookkeeping conn.c calls into (worker.c). */
 void worker_timer_unlink(struct worker *w, struct conn *c);

@@ -219,11 +219,12 @@ static int echo_input(struct conn *c, const char *buf, size_t len)
     return send_typed(c, buf, len, t->crlf);
 }
 
+/* DONE after the client's close_notify; ERROR, as openssl says, when it just went away
+ * (-ignore_unexpected_eof makes that a clean close too). */
 static void echo_peer_closed(struct conn *c, int clean)
 {
-    (void)clean;
     if (!conn_server(c)->cfg->common.quiet)
-        say(c, "DONE\n");
+        say(c, clean ? "DONE\n" : "ERROR\n");
 }
 
 static void echo_close(struct conn *c)

@@ -125,11 +125,12 @@ struct worker;
 struct ocsp_cache;
 struct sess_cache;
 
-/* Stop levels, raised by -naccept, a 'Q' command or stdin's EOF. */
+/* Stop levels, raised by -naccept, a 'Q' command, stdin's EOF or a signal. */
 enum server_stop {
     STOP_NONE = 0,
     STOP_ACCEPTING = 1, /* no new connections; exit once the open ones are done */
     STOP_NOW = 2,       /* close every connection (politely) and exit */
+    STOP_ABORT = 3,     /* a signal while stopping: drop every connection at once and exit */
 };
 
 /* Everything the workers share. Built by server_run() before any worker starts and only read

@@ -233,7 +233,12 @@ static void accept_datagram(struct worker *w)
         listener_watch(w, 1);
         return;
     }
-    conn_accept_dtls(w, w->lfd, (struct sockaddr *)&ss, len, ssl);
+    if (conn_accept_dtls(w, w->lfd, (struct sockaddr *)&ss, len, ssl) < 0) {
+        /* unbound from that peer and listening again (the SSL is gone with the failure) */
+        struct sockaddr unspec = {.sa_family = AF_UNSPEC};
+        connect(w->lfd, &unspec, sizeof(unspec));
+        listener_watch(w, 1);
+    }
 }
 
 /* DTLS: the retransmission timer of the (only) connection. */
@@ -290,13 +295,15 @@ static struct conn *stdin_target(struct worker *w)
     return NULL;
 }
 
-/* Watches stdin exactly while there is somewhere for its data to go. Returns 1 when stdin
- * cannot be watched (a regular file) but should be read. */
+/* Watches stdin exactly while there is somewhere for its data to go and room for it (a client
+ * that does not read must not make us hold all of stdin). Returns 1 when stdin cannot be
+ * watched (a regular file) but should be read. */
 static int stdin_update(struct worker *w)
 {
     if (!w->owns_stdin)
         return 0;
-    int want = !w->stdin_eof && stdin_target(w) != NULL;
+    struct conn *target = stdin_target(w);
+    int want = !w->stdin_eof && target != NULL && !conn_input_full(target);
     if (!w->stdin_pollable)
         return want;
     if (want != w->stdin_polled) {
@@ -316,7 +323,7 @@ static int stdin_update(struct worker *w)
 static void stdin_read(struct worker *w)
 {
     struct conn *c = stdin_target(w);
-    if (c == NULL)
+    if (c == NULL || conn_input_full(c))
         return;
     ssize_t n = read(STDIN_FILENO, w->inbuf, sizeof(w->inbuf));
     if (n < 0 && (errno == EINTR || errno == EAGAIN))
@@ -351,6 +358,9 @@ static void check_stop(struct worker *w)
             conn_close_soon(c);
         }
     }
+    if (level >= STOP_ABORT)
+        while (w->first != NULL)
+            conn_free(w->first);
 }
 
 static int next_timeout(struct worker *w, int stdin_ready)
@@ -404,7 +414,8 @@ static void run_ready(struct worker *w)
     }
 }
 
-/* SIGINT or SIGTERM: the server ends as after 'Q', connections closed politely. */
+/* SIGINT or SIGTERM: the server ends as after 'Q', connections closed politely (each within
+ * the time a stalled answer gets); one more while it is stopping so ends it at once. */
 static void signal_drain(struct worker *w)
 {
     struct signalfd_siginfo si;
@@ -412,7 +423,7 @@ static void signal_drain(struct worker *w)
     while (read(w->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
         got = 1;
     if (got)
-        server_stop(w->srv, STOP_NOW);
+        server_stop(w->srv, atomic_load(&w->srv->stopping) >= STOP_NOW ? STOP_ABORT : STOP_NOW);
 }
 
 int worker_watch_signals(struct worker *w, int sigfd)
@@ -507,6 +518,7 @@ struct worker *worker_new(struct server *srv, int index, int lfd, int owns_liste
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &w->wake_src};
     if (w->epfd < 0 || w->wakefd < 0 || epoll_ctl(w->epfd, EPOLL_CTL_ADD, w->wakefd, &ev) < 0) {
         err_msg("cannot set up an event loop: %s", strerror(errno));
+        w->lfd = -1; /* the caller closes it */
         worker_free(w);
         return NULL;
     }

@@ -19,6 +19,16 @@ usage: peer.py MODE HOST PORT [ARGS...]
   tls-reset SECS         handshake, wait SECS, reset (the server writes into a dead socket)
   reset-server CERT KEY  a TLS server instead: listens on HOST:PORT, completes one handshake,
                          waits 1 s and resets; "served"
+  hold SECS              handshake, never read, hold SECS; "connected", then "held SECS s"
+  download PATH          GET PATH, read it slowly to the end; "close_notify after N bytes" or
+                         "no close_notify after N bytes" (the answer cut short)
+  bare-eof               handshake, send "hello", close without a close_notify; "closed"
+  rev-burst              (-rev) handshake, print "ready", wait for a line on stdin, then send
+                         17 lines of 16001 bytes and "hello" in one go and read; "olleh" or
+                         "no olleh in 10 s" (the test stops the server meanwhile, so that it
+                         finds all of it waiting at once)
+  ccs-stall SECS         (-stateless) ClientHello, read the HelloRetryRequest, send the first
+                         3 bytes of a ChangeCipherSpec record and stall SECS; "stalled"
 """
 import os
 import socket
@@ -163,6 +173,78 @@ def mode_reset_server(host, port, cert, key):
     print("served")
 
 
+def memory_tls():
+    """A TLS client over memory BIOs: (object, incoming, outgoing)."""
+    incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+    return tls_context().wrap_bio(incoming, outgoing, server_hostname="localhost"), incoming, \
+        outgoing
+
+
+def memory_handshake(s, obj, incoming, outgoing):
+    while True:
+        try:
+            obj.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            s.sendall(outgoing.read())
+            data = s.recv(65536)
+            if not data:
+                raise SystemExit("closed in the handshake")
+            incoming.write(data)
+    s.sendall(outgoing.read())
+
+
+def mode_rev_burst(host, port):
+    """Everything written before anything is read: the server's reading stops at its
+    high-water mark with the last line already read ahead by the library."""
+    s = connect(host, port)
+    obj, incoming, outgoing = memory_tls()
+    memory_handshake(s, obj, incoming, outgoing)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    for i in range(17):
+        obj.write(b"%06d" % i + b"a" * 15994 + b"\n")
+    obj.write(b"hello\n")
+    s.sendall(outgoing.read())
+    got, start = b"", time.monotonic()
+    s.settimeout(0.5)
+    while time.monotonic() - start < 10:
+        try:
+            data = s.recv(1 << 20)
+        except socket.timeout:
+            continue
+        if not data:
+            break
+        incoming.write(data)
+        try:
+            while True:
+                got += obj.read(1 << 20)
+        except (ssl.SSLWantReadError, ssl.SSLZeroReturnError):
+            pass
+        if got.endswith(b"olleh\n"):
+            print("olleh")
+            return
+    print("no olleh in 10 s")
+
+
+def mode_download(host, port, path):
+    s = tls_context().wrap_socket(connect(host, port), server_hostname="localhost",
+                                  suppress_ragged_eofs=False)
+    s.sendall(b"GET %s HTTP/1.0\r\n\r\n" % path.encode())
+    got = 0
+    while True:
+        try:
+            data = s.recv(65536)
+        except ssl.SSLEOFError:
+            print("no close_notify after %d bytes" % got)
+            return
+        if not data:
+            print("close_notify after %d bytes" % got)
+            return
+        got += len(data)
+        time.sleep(0.002)
+
+
 def main():
     mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     args = sys.argv[4:]
@@ -219,6 +301,30 @@ def main():
         print("[port %d] reset" % port)
     elif mode == "reset-server":
         mode_reset_server(host, port, args[0], args[1])
+    elif mode == "hold":
+        s = tls_connect(host, port)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        print("connected", flush=True)
+        time.sleep(float(args[0]))
+        print("held %s s" % args[0])
+    elif mode == "download":
+        mode_download(host, port, args[0])
+    elif mode == "bare-eof":
+        s = tls_connect(host, port)
+        s.sendall(b"hello\n")
+        time.sleep(0.3)
+        socket.socket(fileno=s.detach()).close()
+        print("closed")
+    elif mode == "rev-burst":
+        mode_rev_burst(host, port)
+    elif mode == "ccs-stall":
+        s = connect(host, port)
+        s.sendall(client_hello())
+        if not s.recv(65536):
+            raise SystemExit("no HelloRetryRequest")
+        s.sendall(b"\x14\x03\x03")
+        print("stalled", flush=True)
+        time.sleep(float(args[0]))
     else:
         sys.exit("peer.py: unknown mode " + mode)
 

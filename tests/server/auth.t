@@ -125,7 +125,7 @@ fi
 
 # -psk_session: a TLS 1.3 session written by openssl s_client serves as the PSK
 if srv_up sess0 "${rsa_id[@]}" -www; then
-    sleep 0.5 | with_timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -sess_out "$TMP/psk.sess" \
+    sleep 2 | with_timeout 10 openssl s_client -connect "127.0.0.1:$PORT" -sess_out "$TMP/psk.sess" \
         >/dev/null 2>&1
     stop_bg sess0
     if srv_up psksess -nocert -psk_session "$TMP/psk.sess" -psk_identity Client_identity; then

@@ -4,6 +4,7 @@
 #include "lib/err.h"
 #include "lib/tlsctx.h"
 #include "lib/trace.h"
+#include "lib/outfmt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -17,7 +18,9 @@ const struct client_config *client_ctx_config(const SSL_CTX *ctx)
     return (const struct client_config *)tls_ctx_config(ctx);
 }
 
-/* Turns "h2,http/1.1" into the length-prefixed wire form. Returns a malloc'd buffer or NULL. */
+/* Turns "h2,http/1.1" into the length-prefixed wire form, empty names (stray commas) left
+ * out as openssl does. Returns a malloc'd buffer, or NULL when no name is left or one is
+ * longer than 255 bytes. */
 unsigned char *client_protos_wire(const char *list, unsigned int *outlen)
 {
     size_t n = strlen(list);
@@ -26,20 +29,27 @@ unsigned char *client_protos_wire(const char *list, unsigned int *outlen)
     unsigned char *out = OPENSSL_malloc(n + 1);
     if (out == NULL)
         return NULL;
-    size_t start = 0;
+    size_t start = 0, used = 0;
     for (size_t i = 0; i <= n; i++) {
-        if (i == n || list[i] == ',') {
-            size_t len = i - start;
-            if (len == 0 || len > 255) {
-                OPENSSL_free(out);
-                return NULL;
-            }
-            out[start] = (unsigned char)len;
-            memcpy(out + start + 1, list + start, len);
-            start = i + 1;
+        if (i != n && list[i] != ',')
+            continue;
+        size_t len = i - start;
+        if (len > 255) {
+            OPENSSL_free(out);
+            return NULL;
         }
+        if (len > 0) {
+            out[used] = (unsigned char)len;
+            memcpy(out + used + 1, list + start, len);
+            used += len + 1;
+        }
+        start = i + 1;
     }
-    *outlen = (unsigned int)(n + 1);
+    if (used == 0) {
+        OPENSSL_free(out);
+        return NULL;
+    }
+    *outlen = (unsigned int)used;
     return out;
 }
 
@@ -62,32 +72,38 @@ static int on_new_session(SSL *ssl, SSL_SESSION *sess)
         BIO_puts(out, "---\nPost-Handshake New Session Ticket arrived:\n");
         SSL_SESSION_print(out, sess);
         BIO_puts(out, "---\n");
-        (void)BIO_flush(out);
+        out_flush(out);
     }
     return 0; /* no reference kept */
 }
 
-/* -status: prints the stapled OCSP response (or that there was none). */
+/* -status: prints the stapled OCSP response (or that there was none). One that does not parse
+ * fails the handshake, -quiet or not, as openssl's does. */
 static int on_ocsp_status(SSL *ssl, void *arg)
 {
     BIO *out = trace_out(SSL_get_SSL_CTX(ssl));
     const unsigned char *p = NULL;
     long len = SSL_get_tlsext_status_ocsp_resp(ssl, &p);
     (void)arg;
-    if (out == NULL)
-        return 1;
-    BIO_puts(out, "OCSP response: ");
     if (p == NULL) {
-        BIO_puts(out, "no response sent\n");
+        if (out != NULL)
+            BIO_puts(out, "OCSP response: no response sent\n");
         return 1;
     }
     const unsigned char *q = p;
     OCSP_RESPONSE *rsp = d2i_OCSP_RESPONSE(NULL, &q, len);
     if (rsp == NULL) {
-        BIO_puts(out, "response parse error\n");
-        BIO_dump_indent(out, (const char *)p, (int)len, 4);
+        if (out != NULL) {
+            BIO_puts(out, "OCSP response: response parse error\n");
+            BIO_dump_indent(out, (const char *)p, (int)len, 4);
+        }
         return 0;
     }
+    if (out == NULL) {
+        OCSP_RESPONSE_free(rsp);
+        return 1;
+    }
+    BIO_puts(out, "OCSP response: ");
     BIO_puts(out, "\n======================================\n");
     OCSP_RESPONSE_print(out, rsp, 0);
     BIO_puts(out, "======================================\n");
@@ -122,10 +138,10 @@ static int on_npn_offer(SSL *ssl, unsigned char **out, unsigned char *outlen,
     if (ours == NULL)
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     int status = SSL_select_next_proto(out, outlen, in, inlen, ours, ourlen);
-    /* *out must outlive ours: the same bytes sit one place earlier in the option's text,
-     * since the wire form is the text with each comma turned into a length byte */
+    /* without a common protocol *out is our first one, in ours, which must not be kept: the
+     * same name is the option text's first non-empty item */
     if (*out > ours && *out < ours + ourlen)
-        *out = (unsigned char *)cfg->common.nextprotoneg + (*out - ours - 1);
+        *out = (unsigned char *)cfg->common.nextprotoneg + strspn(cfg->common.nextprotoneg, ",");
     OPENSSL_free(ours);
     if (conn != NULL)
         conn->npn_status = status;
@@ -168,15 +184,12 @@ static int on_servername(SSL *ssl, int *al, void *arg)
 
 static int apply_alpn(SSL_CTX *ctx, const char *list)
 {
-    if (*list == '\0') {
-        /* RFC 7301 has no empty ALPN list to offer: the extension is left out */
-        err_warn("-alpn with an empty list: ALPN cannot be offered empty, none is sent");
-        return 0;
-    }
     unsigned int len = 0;
     unsigned char *wire = client_protos_wire(list, &len);
     if (wire == NULL) {
-        err_msg("-alpn: bad protocol list \"%s\" (comma-separated names of 1-255 bytes)", list);
+        err_msg("-alpn: bad protocol list \"%s\" (comma-separated names of 1-255 bytes, at "
+                "least one)",
+                list);
         return -1;
     }
     int rc = SSL_CTX_set_alpn_protos(ctx, wire, len);

@@ -13,6 +13,7 @@
 #include "client/observe.h"
 #include "lib/err.h"
 #include "lib/trace.h"
+#include "lib/outfmt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +50,7 @@ static void chatter(struct loop *l, const char *text)
 {
     if (l->out != NULL) {
         BIO_puts(l->out, text);
-        (void)BIO_flush(l->out);
+        out_flush(l->out);
     }
 }
 
@@ -205,6 +206,27 @@ static int read_step(struct loop *l)
     }
 }
 
+/* Drives the handshake a command began as far as it goes now (the rest happens as the
+ * session goes on). Returns 1, or -1 with the reason said and status 1 when the server
+ * refused it or the connection failed: the session then ends, as openssl's does. */
+static int command_handshake(struct loop *l, const char *what)
+{
+    ERR_clear_error();
+    int r = SSL_do_handshake(l->ssl);
+    if (r == 1)
+        return 1;
+    int e = SSL_get_error(l->ssl, r);
+    if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE || e == SSL_ERROR_WANT_ASYNC) {
+        ERR_clear_error();
+        return 1;
+    }
+    char why[256];
+    err_msg("%s failed: %s", what, err_ssl_io_reason(l->ssl, r, why, sizeof(why)));
+    ERR_clear_error();
+    l->status = 1;
+    return -1;
+}
+
 /* A command letter at the start of a chunk. Returns 1 if the chunk was a command (and is not
  * to be sent), 0 for plain data, -1 when the session is to end. */
 static int command(struct loop *l, char letter)
@@ -221,9 +243,7 @@ static int command(struct loop *l, char letter)
             err_ssl("cannot renegotiate (%s)", SSL_get_version(ssl));
             return 1;
         }
-        SSL_do_handshake(ssl);
-        ERR_clear_error();
-        return 1;
+        return command_handshake(l, "renegotiation");
     case 'k':
     case 'K':
         fputs("KEYUPDATE\n", stderr);
@@ -232,9 +252,7 @@ static int command(struct loop *l, char letter)
             err_ssl("cannot update keys (%s)", SSL_get_version(ssl));
             return 1;
         }
-        SSL_do_handshake(ssl);
-        ERR_clear_error();
-        return 1;
+        return command_handshake(l, "key update");
     case 'B':
         err_msg("heartbeats are not available: the linked OpenSSL (3.0) has no heartbeat "
                 "support; nothing sent");

@@ -7,6 +7,7 @@
 #include "lib/newlib.h"
 #include "lib/quicio.h"
 #include "lib/trace.h"
+#include "lib/outfmt.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,7 +145,7 @@ int client_quic_run(struct client_config *cfg, SSL_CTX *ctx)
     }
     client_report(cfg, ssl, 1);
     if (out != NULL)
-        (void)BIO_flush(out);
+        out_flush(out);
     struct quic_relay_opts ro = {1, cfg->common.ign_eof, cfg->common.crlf, 0};
     enum quic_relay_end end = quic_relay(ssl, &ro);
     if (end == QUIC_END_PEER && !cfg->common.quiet)
@@ -153,7 +154,7 @@ int client_quic_run(struct client_config *cfg, SSL_CTX *ctx)
     quic_close(ssl);
 done:
     if (out != NULL)
-        (void)BIO_flush(out);
+        out_flush(out);
     SSL_free(ssl);
     return status;
 }

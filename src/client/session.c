@@ -9,6 +9,7 @@
 #include "lib/net.h"
 #include "lib/newlib.h"
 #include "lib/trace.h"
+#include "lib/outfmt.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -23,7 +24,10 @@
 
 /* -reconnect makes this many connections after the first, as openssl's does. */
 #define RECONNECTS 5
-/* How long a -reconnect waits for a TLS 1.3 ticket before dropping the connection. */
+/* The longest a connection waits for a TLS 1.3 ticket (-reconnect, -sess_out) before it is
+ * dropped. A server sends its tickets as soon as it has our Finished, so they come about one
+ * round trip after the handshake: the wait ends sooner, after four handshake times (at least
+ * 50 ms), when a server that sends none is the likelier case. */
 #define TICKET_WAIT_MS 2000
 /* How long the close waits for what the server still sends, as openssl does. */
 #define DRAIN_MS 500
@@ -198,7 +202,7 @@ static void nbio_chatter(const struct client_config *cfg, SSL *ssl, int e, int f
         BIO_printf(out, "%s W BLOCK\n", op);
     else if (e == SSL_ERROR_WANT_ASYNC)
         BIO_printf(out, "%s A BLOCK\n", op);
-    (void)BIO_flush(out);
+    out_flush(out);
 }
 
 /* SSL_connect until it is done, fails or the deadline passes (see do_handshake). */
@@ -249,20 +253,29 @@ static void handshake_failed(const struct client_config *cfg, SSL *ssl, int rc)
     ERR_clear_error();
 }
 
-/* -reconnect under TLS 1.3: the ticket to resume with comes after the handshake, so read
- * until one has arrived (bounded) before the connection is dropped. */
-static void wait_for_ticket(SSL *ssl, int fd, const struct client_conn *conn)
+static long ms_since(const struct timespec *start)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000;
+}
+
+/* Under TLS 1.3 the session to resume or save comes after the handshake, which took hs_ms:
+ * read until a ticket has arrived (bounded, see TICKET_WAIT_MS). */
+static void wait_for_ticket(SSL *ssl, int fd, const struct client_conn *conn, long hs_ms)
 {
     char buf[4096];
-    struct timespec start, now;
+    struct timespec start;
+    long limit = 4 * hs_ms < 50 ? 50 : 4 * hs_ms;
+    if (limit > TICKET_WAIT_MS)
+        limit = TICKET_WAIT_MS;
     clock_gettime(CLOCK_MONOTONIC, &start);
     while (conn->tickets == 0) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        long spent = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
-        if (spent >= TICKET_WAIT_MS)
+        long spent = ms_since(&start);
+        if (spent >= limit)
             return;
         struct pollfd pfd = {fd, POLLIN, 0};
-        if (SSL_has_pending(ssl) == 0 && poll(&pfd, 1, (int)(TICKET_WAIT_MS - spent)) <= 0)
+        if (SSL_has_pending(ssl) == 0 && poll(&pfd, 1, (int)(limit - spent)) <= 0)
             return;
         int n = SSL_read(ssl, buf, sizeof(buf));
         if (n > 0) {
@@ -319,7 +332,7 @@ static int open_transport(const struct client_config *cfg, SSL *ssl)
         return -1;
     if (out != NULL) {
         BIO_printf(out, "CONNECTED(%08X)\n", (unsigned int)fd);
-        (void)BIO_flush(out);
+        out_flush(out);
     }
     if (cfg->common.nbio) {
         if (net_set_nonblock(fd, 1) < 0) {
@@ -381,7 +394,10 @@ static enum conn_result one_connection(const struct client_config *cfg, SSL_CTX 
     if (before_handshake(cfg, ssl, fd) < 0 || send_early_data(cfg, ssl, fd) < 0)
         goto shut;
     client_obs_begin(ssl);
+    struct timespec hs_start;
+    clock_gettime(CLOCK_MONOTONIC, &hs_start);
     int rc = do_handshake(cfg, ssl, fd, hs_deadline);
+    long hs_ms = ms_since(&hs_start);
     client_obs_end(ssl, TIMING_HANDSHAKE, 0, NULL);
     if (rc != 1) {
         client_obs_handshake_failed(conn.obs, cfg, ssl, rc);
@@ -397,7 +413,7 @@ static enum conn_result one_connection(const struct client_config *cfg, SSL_CTX 
         if (out != NULL)
             BIO_puts(out, "drop connection and then reconnect\n");
         if (SSL_version(ssl) == TLS1_3_VERSION)
-            wait_for_ticket(ssl, fd, &conn);
+            wait_for_ticket(ssl, fd, &conn, hs_ms);
         SSL_SESSION_free(*session);
         *session = SSL_get1_session(ssl);
         close_connection(ssl, fd, 0);
@@ -412,7 +428,7 @@ static enum conn_result one_connection(const struct client_config *cfg, SSL_CTX 
         *status = client_interact(cfg, ssl, fd);
     /* a TLS 1.3 session only exists once its ticket is in: let -sess_out have it */
     if (cfg->sess_out != NULL && SSL_version(ssl) == TLS1_3_VERSION)
-        wait_for_ticket(ssl, fd, &conn);
+        wait_for_ticket(ssl, fd, &conn, hs_ms);
     result = CONN_FINISHED;
 shut:
     if (!handshaken)

@@ -1,9 +1,17 @@
-/* out_printf (see outfmt.h). */
+/* out_printf and out_flush (see outfmt.h). */
 #include "lib/outfmt.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <openssl/err.h>
+
+void out_flush(BIO *out)
+{
+    ERR_set_mark();
+    (void)BIO_flush(out);
+    ERR_pop_to_mark();
+}
 
 int out_printf(BIO *out, const char *fmt, ...)
 {

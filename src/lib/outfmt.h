@@ -11,4 +11,9 @@
  * through a heap buffer). Returns the bytes written, or -1. */
 int out_printf(BIO *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* BIO_flush for output written from inside a TLS call (a library callback): a failure (say,
+ * stdout's reader gone, as in `s_client ... | head`) leaves nothing on the error queue, where
+ * the TLS call would take it for its own failure. */
+void out_flush(BIO *out);
+
 #endif

@@ -1,6 +1,7 @@
 /* Connection reports, shaped like openssl 3.0's so that scripts written for it keep working. */
 #include "lib/print.h"
 #include "lib/newlib.h"
+#include "lib/outfmt.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -573,7 +574,7 @@ void print_client_report(BIO *out, SSL *ssl, const struct print_opts *po, int sh
     if (SSL_get_session(ssl) != NULL)
         print_keymat(out, ssl, po);
     BIO_puts(out, "---\n");
-    (void)BIO_flush(out);
+    out_flush(out);
 }
 
 int print_supported_groups(BIO *out, SSL *ssl)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The connected commands: Q quits, R renegotiates (TLS 1.2; -prexit then reports again),
-# k/K update keys (TLS 1.3), B explains that heartbeats are gone; -nocommands and -ign_eof
-# send the letters as data; stdin EOF ends with DONE.
+# The connected commands: Q quits, R renegotiates (TLS 1.2; -prexit then reports again; a
+# server that refuses ends the session with status 1, as openssl's does), k/K update keys
+# (TLS 1.3), B explains that heartbeats are gone; -nocommands and -ign_eof send the letters
+# as data; stdin EOF ends with DONE; a reader of stdout that goes away (| head) is no error.
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/lib_client.sh"
 command -v openssl >/dev/null || skip_all "openssl not installed"
@@ -89,4 +90,22 @@ sleep 0.5
 ok "$(is_running igneof; echo $?)" "-ign_eof: stdin EOF does not end the session"
 stop_bg igneof
 stop_bg srv
+
+# a server that refuses renegotiation (openssl's default): the session ends, status 1
+port2=$(free_port) || bail_out "no free port"
+ref_server srv2 "$port2" || bail_out "openssl s_server does not start"
+(sleep 0.5; echo R; sleep 1; echo after) | with_timeout 10 "${CLIENT[@]}" -connect "127.0.0.1:$port2" \
+    -tls1_2 > "$TMP/refused.out" 2> "$TMP/refused.err"
+is "$?" 1 "R refused by the server: exit 1"
+client_is_openssl || file_like "$TMP/refused.err" 'renegotiation failed: no renegotiation' \
+    "R refused by the server: says so"
+
+# stdout's reader gone early (| head): TLS 1.3 tickets still come in; exit 0, as openssl's
+for i in 1 2 3; do
+    sleep 0.5 | with_timeout 10 "${CLIENT[@]}" -connect "127.0.0.1:$port2" -showcerts \
+        2> "$TMP/head$i.err" | head -n 1 > /dev/null
+    is "${PIPESTATUS[1]}" 0 "| head -n 1, run $i: exit 0"
+done
+file_unlike "$TMP/head1.err" 'errno' "| head: no read error reported"
+stop_bg srv2
 done_testing

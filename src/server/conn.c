@@ -631,8 +631,11 @@ static int read_peer(struct conn *c)
     struct worker *w = c->w;
     c->rd_want = 0;
     for (int i = 0; i < READ_BUDGET; i++) {
-        if (!reading(c))
+        if (!reading(c)) {
+            /* held back by the output: libssl may have read ahead records no event tells of */
+            c->read_held = conn_queued(c) > OUT_HIGH_WATER;
             return 0;
+        }
         ERR_clear_error();
         int r = SSL_read(c->ssl, w->buf, sizeof(w->buf));
         if (r <= 0)
@@ -659,10 +662,13 @@ static int step_open(struct conn *c)
         conn_arm(c, CONN_TIMER_CLOSE);
         return 0;
     }
-    /* reading stopped at the high-water mark may leave records libssl has read ahead: no
-     * event would come for them once the output has gone down again */
-    if (reading(c) && SSL_has_pending(c->ssl))
-        worker_mark_ready(c->w, c);
+    /* reading held back by the output goes on once it has gone down: once, for what libssl
+     * holds (a partial record among it then waits for the socket as usual) */
+    if (c->read_held && reading(c)) {
+        c->read_held = 0;
+        if (SSL_has_pending(c->ssl))
+            worker_mark_ready(c->w, c);
+    }
     return send_records(c, r);
 }
 

@@ -44,7 +44,7 @@ struct conn {
     size_t out_len, out_off, out_cap, out_try;
     unsigned producing : 1, finishing : 1, read_paused : 1, failed : 1, in_ready : 1,
         stateless_ok : 1, hrr_sent : 1, early_done : 1, peer_done : 1, watched : 1, dgram : 1,
-        notify_sent : 1;
+        notify_sent : 1, read_held : 1;
     unsigned char ccs_seen; /* -stateless: bytes of a compatibility ChangeCipherSpec read */
     BIO *early; /* early data received so far (-early_data) */
     char peer[64];

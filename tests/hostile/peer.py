@@ -27,6 +27,8 @@ usage: peer.py MODE HOST PORT [ARGS...]
                          17 lines of 16001 bytes and "hello" in one go and read; "olleh" or
                          "no olleh in 10 s" (the test stops the server meanwhile, so that it
                          finds all of it waiting at once)
+  half-record SECS       handshake, send the first half of a record and stall SECS, then the
+                         rest; "stalled", then "sent"
   ccs-stall SECS         (-stateless) ClientHello, read the HelloRetryRequest, send the first
                          3 bytes of a ChangeCipherSpec record and stall SECS; "stalled"
 """
@@ -317,6 +319,17 @@ def main():
         print("closed")
     elif mode == "rev-burst":
         mode_rev_burst(host, port)
+    elif mode == "half-record":
+        s = connect(host, port)
+        obj, incoming, outgoing = memory_tls()
+        memory_handshake(s, obj, incoming, outgoing)
+        obj.write(b"x" * 10000 + b"\n")
+        record = outgoing.read()
+        s.sendall(record[:len(record) // 2])
+        print("stalled", flush=True)
+        time.sleep(float(args[0]))
+        s.sendall(record[len(record) // 2:])
+        print("sent")
     elif mode == "ccs-stall":
         s = connect(host, port)
         s.sendall(client_hello())

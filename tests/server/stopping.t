@@ -117,6 +117,15 @@ if srv_up rev "${rsa_id[@]}" -rev -quiet; then
     kill -CONT "$spid"
     wait_exit burst 20
     file_like "$TMP/burst.out" '^olleh$' "-rev: a burst is answered to its last line"
+    # half a record waits for the rest without spinning (libssl holds the half it read)
+    start_bg half "${PEER[@]}" half-record 127.0.0.1 "$PORT" 4
+    wait_file_like "$TMP/half.out" '^stalled' 10
+    before=$(cpu_ticks "$spid")
+    sleep 3
+    used=$(($(cpu_ticks "$spid") - before))
+    ((used < $(getconf CLK_TCK) / 2))
+    ok $? "-rev: half a record costs no CPU while the rest is awaited (${used} ticks in 3 s)"
+    wait_exit half 10
     stop_bg rev
 else
     fail "-rev server starts"

@@ -306,12 +306,10 @@ static void close_connection(SSL *ssl, int fd, int drain)
 #else
         char buf[8192];
 #endif
-        struct timespec start, now;
+        struct timespec start;
         clock_gettime(CLOCK_MONOTONIC, &start);
         for (;;) {
-            clock_gettime(CLOCK_MONOTONIC, &now);
-            long spent =
-                (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+            long spent = ms_since(&start);
             struct pollfd pfd = {fd, POLLIN, 0};
             if (spent >= DRAIN_MS || poll(&pfd, 1, (int)(DRAIN_MS - spent)) <= 0)
                 break;
